@@ -1,0 +1,1 @@
+//! iamlint_catalog

@@ -1,0 +1,196 @@
+//! Diagnostics and their renderers.
+//!
+//! A [`Diagnostic`] is data: a rule code and name, a severity, a message, a primary label
+//! on an exact byte span of a [`SourceFile`], optional secondary labels, the logical path
+//! of the flagged element and a help line. Renderers turn a [`Report`] into human text
+//! (codespan-reporting), JSON, SARIF 2.1.0, GitHub workflow commands or one line each.
+
+mod render;
+
+pub use render::{render, Format, RenderOptions};
+
+use iamlint_syntax::{LineCol, LineIndex, Span};
+use std::sync::Arc;
+
+/// How serious a finding is. Ordered: `Info < Warning < Error`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Severity> {
+        match s.to_ascii_lowercase().as_str() {
+            "info" | "note" => Some(Severity::Info),
+            "warning" | "warn" => Some(Severity::Warning),
+            "error" => Some(Severity::Error),
+            _ => None,
+        }
+    }
+}
+
+/// A file as it was read, shared by every diagnostic on it.
+#[derive(Debug)]
+pub struct SourceFile {
+    /// The path as the user named it (or as found in a walk), `-` for standard input.
+    pub name: String,
+    pub text: String,
+    pub line_index: LineIndex,
+}
+
+impl SourceFile {
+    pub fn new(name: impl Into<String>, text: impl Into<String>) -> Arc<SourceFile> {
+        let text = text.into();
+        let line_index = LineIndex::new(&text);
+        Arc::new(SourceFile {
+            name: name.into(),
+            text,
+            line_index,
+        })
+    }
+
+    /// 1-based line and column (column counted in characters) of a byte offset.
+    pub fn line_col(&self, offset: u32) -> LineCol {
+        self.line_index.line_col(&self.text, offset)
+    }
+}
+
+/// A span with a message, on the diagnostic's file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Label {
+    pub span: Span,
+    pub message: String,
+}
+
+impl Label {
+    pub fn new(span: Span, message: impl Into<String>) -> Self {
+        Self {
+            span,
+            message: message.into(),
+        }
+    }
+}
+
+/// One finding.
+#[derive(Clone, Debug)]
+pub struct Diagnostic {
+    /// Stable code, e.g. `IAM201`.
+    pub code: &'static str,
+    /// Stable kebab-case name, e.g. `service-wildcard`.
+    pub name: &'static str,
+    pub severity: Severity,
+    /// What is wrong: lower-case first letter, no final period, user text in backticks.
+    pub message: String,
+    pub file: Arc<SourceFile>,
+    /// The exact element. `None` for file-level findings (unreadable file).
+    pub primary: Option<Label>,
+    pub secondary: Vec<Label>,
+    /// Logical path of the flagged element (`Statement[1].Action[0]`,
+    /// `Resources.Role.Properties.Policies[0].PolicyDocument.Statement[0]`).
+    pub path: String,
+    /// What to do instead.
+    pub help: Option<String>,
+    /// Extra notes shown after the snippet (the element's value could not be decided, ...).
+    pub notes: Vec<String>,
+    /// Stable across unrelated edits: derived from code, file, logical path and the
+    /// flagged text, never from line numbers. Filled by [`Diagnostic::fingerprint`].
+    pub fingerprint: String,
+}
+
+impl Diagnostic {
+    /// Start and end (1-based line/column) of the primary label, or `(1,1)-(1,1)`.
+    pub fn range(&self) -> (LineCol, LineCol) {
+        match &self.primary {
+            Some(l) => (self.file.line_col(l.span.start), self.file.line_col(l.span.end)),
+            None => (LineCol { line: 1, column: 1 }, LineCol { line: 1, column: 1 }),
+        }
+    }
+
+    /// A fingerprint that survives line shifts: hash of code, file name, logical path and
+    /// the flagged text.
+    pub fn compute_fingerprint(&self) -> String {
+        use sha2::{Digest, Sha256};
+        let mut h = Sha256::new();
+        h.update(self.code.as_bytes());
+        h.update([0]);
+        h.update(self.file.name.as_bytes());
+        h.update([0]);
+        h.update(self.path.as_bytes());
+        h.update([0]);
+        if let Some(l) = &self.primary {
+            h.update(l.span.slice(&self.file.text).as_bytes());
+        }
+        h.update([0]);
+        h.update(self.message.as_bytes());
+        let digest = h.finalize();
+        digest[..16].iter().map(|b| format!("{b:02x}")).collect()
+    }
+}
+
+/// Static facts about a rule, for `iamlint rules`, SARIF `tool.driver.rules` and docs.
+#[derive(Clone, Debug)]
+pub struct RuleInfo {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub group: &'static str,
+    pub default_severity: Severity,
+    /// One line.
+    pub summary: &'static str,
+    /// The rule's documentation page (markdown).
+    pub docs: &'static str,
+    pub enabled_by_default: bool,
+}
+
+impl RuleInfo {
+    pub fn help_uri(&self) -> String {
+        format!("{DOCS_BASE}/rules/{}.md", self.name)
+    }
+}
+
+/// Where rule pages live.
+pub const DOCS_BASE: &str = "https://github.com/iamlint/iamlint/blob/main/docs";
+
+/// Everything a renderer needs for one run.
+#[derive(Debug, Default)]
+pub struct Report {
+    /// Sorted by file, position, code before rendering.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Every rule that could have fired in this run (SARIF lists them).
+    pub rules: Vec<RuleInfo>,
+    pub files_checked: usize,
+    /// Files that could not be read or were skipped, with why (for the summary).
+    pub files_skipped: usize,
+}
+
+impl Report {
+    /// Sort deterministically: file, start offset, code, message.
+    pub fn sort(&mut self) {
+        self.diagnostics.sort_by(|a, b| {
+            let sa = a.primary.as_ref().map_or(0, |l| l.span.start);
+            let sb = b.primary.as_ref().map_or(0, |l| l.span.start);
+            (a.file.name.as_str(), sa, a.code, a.message.as_str()).cmp(&(
+                b.file.name.as_str(),
+                sb,
+                b.code,
+                b.message.as_str(),
+            ))
+        });
+    }
+
+    pub fn count(&self, severity: Severity) -> usize {
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == severity)
+            .count()
+    }
+}
