@@ -8,7 +8,7 @@
 //! let a = cat.find_action("S3:getobject").expect("s3:GetObject is in the catalog");
 //! assert_eq!(cat.action_full_name(a), "s3:GetObject");
 //! assert_eq!(cat.access_level(a), AccessLevel::Read);
-//! ```no_run
+//! ```
 //!
 //! Ids ([`ActionId`], [`ServiceId`], [`ResourceTypeId`]) are only meaningful for the
 //! catalog that produced them. Passing an id from elsewhere never panics, but the answer
