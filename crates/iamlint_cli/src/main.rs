@@ -1,1 +1,143 @@
-fn main() {}
+//! The `iamlint` command line.
+
+mod discover;
+mod input;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use iamlint_policy::{LoadOptions, PolicyKind, Vars};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "iamlint",
+    version,
+    about = "Lint AWS IAM policies and check them against least-privilege references",
+    long_about = None
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+enum InspectFormat {
+    Text,
+    Json,
+}
+
+/// Options shared by every command that reads policies.
+#[derive(clap::Args, Clone, Debug)]
+struct LoadArgs {
+    /// Bind a placeholder or CloudFormation reference: `--var REGION=us-east-1`,
+    /// `--var 'AWS ACCOUNT ID=123456789012'`
+    #[arg(long = "var", value_name = "NAME=VALUE")]
+    vars: Vec<String>,
+    /// The kind of plain policy files whose kind cannot be inferred from the content
+    #[arg(long, value_name = "KIND", value_parser = ["identity", "resource", "trust", "scp", "boundary"])]
+    policy_type: Option<String>,
+    /// Largest file read, in bytes
+    #[arg(long, default_value_t = 10 * 1024 * 1024, value_name = "BYTES")]
+    max_file_size: u64,
+}
+
+impl LoadArgs {
+    fn options(&self) -> Result<LoadOptions, String> {
+        let mut vars = Vars::new();
+        for v in &self.vars {
+            let Some((name, value)) = v.split_once('=') else {
+                return Err(format!("`--var {v}` must be NAME=VALUE"));
+            };
+            let name = name.trim();
+            let name = name
+                .strip_prefix('<')
+                .and_then(|n| n.strip_suffix('>'))
+                .unwrap_or(name);
+            if name.is_empty() {
+                return Err(format!("`--var {v}` has an empty name"));
+            }
+            vars.insert(name.to_string(), value.to_string());
+        }
+        Ok(LoadOptions {
+            vars,
+            forced_kind: self.policy_type.as_deref().and_then(PolicyKind::parse),
+            max_file_size: self.max_file_size,
+            ..LoadOptions::default()
+        })
+    }
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Show what the parser understood: documents, kinds, logical paths and the
+    /// normalized statements with the line:col of each element
+    Inspect {
+        /// Files to inspect (`-` for standard input)
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        #[arg(long, value_enum, default_value_t = InspectFormat::Text)]
+        format: InspectFormat,
+        #[command(flatten)]
+        load: LoadArgs,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(msg) => {
+            eprintln!("error: {msg}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<ExitCode, String> {
+    match cli.command {
+        Command::Inspect {
+            paths,
+            format,
+            load,
+        } => inspect(&paths, format, &load),
+    }
+}
+
+fn inspect(paths: &[PathBuf], format: InspectFormat, load: &LoadArgs) -> Result<ExitCode, String> {
+    let opts = load.options()?;
+    let inputs = discover::discover(paths, &|_| false);
+    let mut failed = false;
+    let mut json_out = Vec::new();
+    for i in &inputs {
+        let loaded = input::load(i, &opts);
+        match &loaded.file {
+            Err(e) => {
+                failed = true;
+                eprintln!("error: {}: {e}", loaded.source.name);
+            }
+            Ok(file) => match format {
+                InspectFormat::Text => print!(
+                    "{}",
+                    iamlint_policy::describe::to_text(&loaded.source.name, &loaded.source.text, file)
+                ),
+                InspectFormat::Json => json_out.push(iamlint_policy::describe::to_json(
+                    &loaded.source.name,
+                    &loaded.source.text,
+                    file,
+                )),
+            },
+        }
+    }
+    if format == InspectFormat::Json {
+        let v = serde_json::Value::Array(json_out);
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&v).map_err(|e| e.to_string())?
+        );
+    }
+    Ok(if failed {
+        ExitCode::from(2)
+    } else {
+        ExitCode::SUCCESS
+    })
+}

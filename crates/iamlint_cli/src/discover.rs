@@ -1,0 +1,104 @@
+//! `discover`: turn the command line's paths into the list of inputs to check.
+//!
+//! A directory is walked in parallel, honouring `.gitignore`/`.ignore`; only files whose
+//! names look like JSON, YAML or CloudFormation templates are read, and whether they are
+//! policies is then decided by their content. A file named on the command line is always
+//! read.
+
+use ignore::WalkBuilder;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+/// One input.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Input {
+    /// Named on the command line: not being a policy is worth a diagnostic.
+    Explicit(PathBuf),
+    /// Found in a directory walk: not being a policy is skipped silently.
+    Walked(PathBuf),
+    /// `-`: standard input.
+    Stdin,
+}
+
+impl Input {
+    pub fn path(&self) -> Option<&Path> {
+        match self {
+            Input::Explicit(p) | Input::Walked(p) => Some(p),
+            Input::Stdin => None,
+        }
+    }
+
+    pub fn display_name(&self) -> String {
+        match self {
+            Input::Explicit(p) | Input::Walked(p) => display_path(p),
+            Input::Stdin => "-".to_string(),
+        }
+    }
+
+    pub fn is_explicit(&self) -> bool {
+        !matches!(self, Input::Walked(_))
+    }
+}
+
+/// A path as users expect to read it: without a leading `./`.
+pub fn display_path(p: &Path) -> String {
+    let s = p.to_string_lossy();
+    s.strip_prefix("./").unwrap_or(&s).to_string()
+}
+
+/// File names a walk picks up.
+pub fn is_candidate(path: &Path) -> bool {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    [".json", ".yaml", ".yml", ".template"]
+        .iter()
+        .any(|ext| name.ends_with(ext))
+}
+
+/// Expand the paths into inputs, sorted and deduplicated. `exclude` filters walked files
+/// (config `exclude` globs, matched against the path as displayed).
+pub fn discover(paths: &[PathBuf], exclude: &(dyn Fn(&Path) -> bool + Sync)) -> Vec<Input> {
+    let mut out = Vec::new();
+    for p in paths {
+        if p.as_os_str() == "-" {
+            out.push(Input::Stdin);
+            continue;
+        }
+        if p.is_dir() {
+            let found = Mutex::new(Vec::new());
+            WalkBuilder::new(p)
+                .hidden(true)
+                .git_ignore(true)
+                .git_global(false)
+                .git_exclude(true)
+                .require_git(false)
+                .follow_links(false)
+                .build_parallel()
+                .run(|| {
+                    let found = &found;
+                    Box::new(move |entry| {
+                        if let Ok(e) = entry {
+                            let path = e.path();
+                            let is_file = e.file_type().is_some_and(|t| t.is_file());
+                            if is_file && is_candidate(path) && !exclude(path) {
+                                if let Ok(mut v) = found.lock() {
+                                    v.push(Input::Walked(path.to_path_buf()));
+                                }
+                            }
+                        }
+                        ignore::WalkState::Continue
+                    })
+                });
+            let mut found = found.into_inner().unwrap_or_default();
+            found.sort();
+            out.extend(found);
+        } else {
+            out.push(Input::Explicit(p.clone()));
+        }
+    }
+    let mut seen = std::collections::HashSet::new();
+    out.retain(|i| seen.insert(i.display_name()));
+    out
+}

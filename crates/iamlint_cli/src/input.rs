@@ -1,0 +1,51 @@
+//! Reading one input (a file or standard input) into a [`PolicyFile`].
+
+use crate::discover::Input;
+use iamlint_policy::{bytes_to_text, load_text, LoadOptions, PolicyFile, ReadError};
+use iamlint_report::SourceFile;
+use std::io::Read;
+use std::sync::Arc;
+
+/// One input after reading and loading.
+pub struct Loaded {
+    pub input: Input,
+    pub source: Arc<SourceFile>,
+    /// `Err` when the file could not be read at all.
+    pub file: Result<PolicyFile, ReadError>,
+}
+
+pub fn load(input: &Input, opts: &LoadOptions) -> Loaded {
+    let name = input.display_name();
+    let text = match input {
+        Input::Stdin => {
+            let mut bytes = Vec::new();
+            match std::io::stdin()
+                .take(opts.max_file_size + 1)
+                .read_to_end(&mut bytes)
+            {
+                Ok(_) if bytes.len() as u64 > opts.max_file_size => Err(ReadError::TooLarge {
+                    size: bytes.len() as u64,
+                    limit: opts.max_file_size,
+                }),
+                Ok(_) => bytes_to_text(bytes),
+                Err(e) => Err(ReadError::Io(e.to_string())),
+            }
+        }
+        Input::Explicit(p) | Input::Walked(p) => iamlint_policy::read_text(p, opts.max_file_size),
+    };
+    match text {
+        Ok(text) => {
+            let file = load_text(&name, &text, opts);
+            Loaded {
+                input: input.clone(),
+                source: SourceFile::new(name, text),
+                file: Ok(file),
+            }
+        }
+        Err(e) => Loaded {
+            input: input.clone(),
+            source: SourceFile::new(name, String::new()),
+            file: Err(e),
+        },
+    }
+}

@@ -1,0 +1,525 @@
+//! The normalized policy model: what every rule and the analyzer read.
+//!
+//! Every value carries its byte [`Span`] and logical path. String-or-array, a single
+//! `Statement` object, `Principal: "*"` and the like are normalized here, once. Values that
+//! cannot be known statically (CloudFormation intrinsics, `<REGION>`-style placeholders,
+//! `{{ var }}` template variables) are kept as [`Part::Hole`]s, so a rule can say
+//! "unknown" instead of guessing.
+
+use iamlint_syntax::{SourceKind, Span};
+
+/// Where a policy document sits decides which checks apply.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum PolicyKind {
+    /// Attached to a user, group or role (inline or managed).
+    Identity,
+    /// Attached to a resource (bucket, queue, topic, key, ...): has a `Principal`.
+    Resource,
+    /// A role's assume-role (trust) policy.
+    Trust,
+    /// A service control policy.
+    Scp,
+    /// A permissions boundary.
+    Boundary,
+}
+
+impl PolicyKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PolicyKind::Identity => "identity",
+            PolicyKind::Resource => "resource",
+            PolicyKind::Trust => "trust",
+            PolicyKind::Scp => "scp",
+            PolicyKind::Boundary => "boundary",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<PolicyKind> {
+        Some(match s {
+            "identity" => PolicyKind::Identity,
+            "resource" => PolicyKind::Resource,
+            "trust" => PolicyKind::Trust,
+            "scp" => PolicyKind::Scp,
+            "boundary" => PolicyKind::Boundary,
+            _ => return None,
+        })
+    }
+
+    /// Identity-like kinds: no `Principal`, `Resource` required.
+    pub fn is_identity_like(self) -> bool {
+        matches!(
+            self,
+            PolicyKind::Identity | PolicyKind::Scp | PolicyKind::Boundary
+        )
+    }
+}
+
+/// Why a value is not known statically.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum HoleKind {
+    /// `<REGION>`, `<AWS ACCOUNT ID>`: a placeholder a document asks the reader to replace.
+    Placeholder,
+    /// `{{ var }}`: a template-engine variable.
+    TemplateVar,
+    /// `${Name}` inside `!Sub`, or `!Ref Name`.
+    CfnRef,
+    /// `!GetAtt`, `!ImportValue`, `!FindInMap`, `!If`, `!Select`, ... (the function's name).
+    CfnFunction(String),
+}
+
+/// A piece of a [`Text`].
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Part {
+    Literal(String),
+    /// An unknown value. `name` is what the user would bind with `--var NAME=VALUE`: the
+    /// placeholder's inner text (`REGION`, `AWS ACCOUNT ID`), the template variable, the
+    /// referenced CloudFormation name; for other functions, the source text.
+    Hole { kind: HoleKind, name: String },
+}
+
+/// A string value of the policy, with where it came from.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Text {
+    /// The value's pieces. A plain string is one `Literal`.
+    pub parts: Vec<Part>,
+    /// The span of the value in the source (for an intrinsic, the whole intrinsic).
+    pub span: Span,
+    /// Logical path, e.g. `Statement[1].Action[0]`.
+    pub path: String,
+}
+
+impl Text {
+    pub fn literal(value: impl Into<String>, span: Span, path: impl Into<String>) -> Text {
+        Text {
+            parts: vec![Part::Literal(value.into())],
+            span,
+            path: path.into(),
+        }
+    }
+
+    /// The value when it has no holes.
+    pub fn as_literal(&self) -> Option<&str> {
+        match self.parts.as_slice() {
+            [Part::Literal(s)] => Some(s),
+            [] => Some(""),
+            _ => None,
+        }
+    }
+
+    pub fn is_resolved(&self) -> bool {
+        self.parts.iter().all(|p| matches!(p, Part::Literal(_)))
+    }
+
+    pub fn holes(&self) -> impl Iterator<Item = (&HoleKind, &str)> {
+        self.parts.iter().filter_map(|p| match p {
+            Part::Hole { kind, name } => Some((kind, name.as_str())),
+            Part::Literal(_) => None,
+        })
+    }
+
+    /// A display form: literals as they are, holes as `<name>` / `${Name}` / `{{name}}`.
+    pub fn display(&self) -> String {
+        let mut out = String::new();
+        for p in &self.parts {
+            match p {
+                Part::Literal(s) => out.push_str(s),
+                Part::Hole { kind, name } => match kind {
+                    HoleKind::Placeholder => {
+                        out.push('<');
+                        out.push_str(name);
+                        out.push('>');
+                    }
+                    HoleKind::TemplateVar => {
+                        out.push_str("{{");
+                        out.push_str(name);
+                        out.push_str("}}");
+                    }
+                    HoleKind::CfnRef => {
+                        out.push_str("${");
+                        out.push_str(name);
+                        out.push('}');
+                    }
+                    HoleKind::CfnFunction(f) => {
+                        out.push_str("${");
+                        out.push_str(f);
+                        out.push('}');
+                    }
+                },
+            }
+        }
+        out
+    }
+
+    /// A human description of why the value is unknown (`placeholder <REGION>`, `!Ref
+    /// BucketName`), for "could not decide" notes. `None` when resolved.
+    pub fn unresolved_reason(&self) -> Option<String> {
+        let reasons: Vec<String> = self
+            .holes()
+            .map(|(k, n)| match k {
+                HoleKind::Placeholder => format!("placeholder `<{n}>`"),
+                HoleKind::TemplateVar => format!("template variable `{{{{{n}}}}}`"),
+                HoleKind::CfnRef => format!("CloudFormation reference `{n}`"),
+                HoleKind::CfnFunction(f) => format!("CloudFormation `{f}`"),
+            })
+            .collect();
+        if reasons.is_empty() {
+            None
+        } else {
+            Some(reasons.join(", "))
+        }
+    }
+}
+
+/// `Effect`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Effect {
+    Allow,
+    Deny,
+}
+
+/// A list element that may be negated: `Action`/`NotAction`, `Resource`/`NotResource`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ElementList {
+    /// `true` for `NotAction` / `NotResource`.
+    pub negated: bool,
+    pub key_span: Span,
+    /// The span of the value (the string or the whole array).
+    pub span: Span,
+    pub path: String,
+    pub items: Vec<Text>,
+    /// Written as a single string rather than an array.
+    pub scalar: bool,
+}
+
+impl ElementList {
+    pub fn key_name(&self, base: &str) -> String {
+        if self.negated {
+            format!("Not{base}")
+        } else {
+            base.to_string()
+        }
+    }
+
+    /// Whether some item is exactly `*`.
+    pub fn has_star(&self) -> bool {
+        self.items.iter().any(|t| t.as_literal() == Some("*"))
+    }
+}
+
+/// One principal value with its type key (`AWS`, `Service`, `Federated`, `CanonicalUser`,
+/// or `*` for the bare `Principal: "*"`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PrincipalValue {
+    pub principal_type: String,
+    pub value: Text,
+}
+
+/// `Principal` / `NotPrincipal`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PrincipalBlock {
+    pub negated: bool,
+    pub key_span: Span,
+    pub span: Span,
+    pub path: String,
+    /// `Principal: "*"` is normalized to one value of type `AWS` and value `*`, with
+    /// `bare_star` set.
+    pub bare_star: bool,
+    pub values: Vec<PrincipalValue>,
+}
+
+impl PrincipalBlock {
+    /// Anyone: `"*"` or `{"AWS": "*"}` (or `"*"` under any type key).
+    pub fn is_public(&self) -> bool {
+        self.values
+            .iter()
+            .any(|v| v.value.as_literal() == Some("*") && v.principal_type != "Service")
+    }
+
+    pub fn of_type<'a>(&'a self, ty: &'a str) -> impl Iterator<Item = &'a Text> + 'a {
+        self.values
+            .iter()
+            .filter(move |v| v.principal_type == ty)
+            .map(|v| &v.value)
+    }
+}
+
+/// The set qualifier of a condition operator.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum SetQualifier {
+    ForAllValues,
+    ForAnyValue,
+}
+
+/// The type family of a condition operator.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum OperatorFamily {
+    String,
+    Numeric,
+    Date,
+    Bool,
+    Binary,
+    IpAddress,
+    Arn,
+    Null,
+}
+
+/// A condition operator split into its parts: `ForAnyValue:StringLikeIfExists` is
+/// qualifier `ForAnyValue`, base `StringLike`, `if_exists`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Operator {
+    pub qualifier: Option<SetQualifier>,
+    /// The base operator as written, without qualifier and `IfExists` (`StringLike`).
+    pub base: String,
+    pub if_exists: bool,
+    /// `None` when the base is not an operator IAM knows.
+    pub family: Option<OperatorFamily>,
+    /// `StringNotEquals`, `NotIpAddress`, `ArnNotLike`, `DateNotEquals`, ...
+    pub negated: bool,
+    /// `StringLike`, `ArnLike`, `StringNotLike`, `ArnNotLike`, and the `Arn*` ones (ARN
+    /// operators always allow wildcards).
+    pub wildcard: bool,
+}
+
+/// The known base operators: (name, family, negated, wildcard).
+pub const OPERATORS: &[(&str, OperatorFamily, bool, bool)] = &[
+    ("StringEquals", OperatorFamily::String, false, false),
+    ("StringNotEquals", OperatorFamily::String, true, false),
+    ("StringEqualsIgnoreCase", OperatorFamily::String, false, false),
+    ("StringNotEqualsIgnoreCase", OperatorFamily::String, true, false),
+    ("StringLike", OperatorFamily::String, false, true),
+    ("StringNotLike", OperatorFamily::String, true, true),
+    ("NumericEquals", OperatorFamily::Numeric, false, false),
+    ("NumericNotEquals", OperatorFamily::Numeric, true, false),
+    ("NumericLessThan", OperatorFamily::Numeric, false, false),
+    ("NumericLessThanEquals", OperatorFamily::Numeric, false, false),
+    ("NumericGreaterThan", OperatorFamily::Numeric, false, false),
+    ("NumericGreaterThanEquals", OperatorFamily::Numeric, false, false),
+    ("DateEquals", OperatorFamily::Date, false, false),
+    ("DateNotEquals", OperatorFamily::Date, true, false),
+    ("DateLessThan", OperatorFamily::Date, false, false),
+    ("DateLessThanEquals", OperatorFamily::Date, false, false),
+    ("DateGreaterThan", OperatorFamily::Date, false, false),
+    ("DateGreaterThanEquals", OperatorFamily::Date, false, false),
+    ("Bool", OperatorFamily::Bool, false, false),
+    ("BinaryEquals", OperatorFamily::Binary, false, false),
+    ("IpAddress", OperatorFamily::IpAddress, false, false),
+    ("NotIpAddress", OperatorFamily::IpAddress, true, false),
+    ("ArnEquals", OperatorFamily::Arn, false, true),
+    ("ArnNotEquals", OperatorFamily::Arn, true, true),
+    ("ArnLike", OperatorFamily::Arn, false, true),
+    ("ArnNotLike", OperatorFamily::Arn, true, true),
+    ("Null", OperatorFamily::Null, false, false),
+];
+
+impl Operator {
+    /// Parse an operator name. Unknown names give `family: None`; the qualifier is
+    /// recognised case-sensitively, as IAM does.
+    pub fn parse(s: &str) -> Operator {
+        let (qualifier, rest) = if let Some(r) = s.strip_prefix("ForAllValues:") {
+            (Some(SetQualifier::ForAllValues), r)
+        } else if let Some(r) = s.strip_prefix("ForAnyValue:") {
+            (Some(SetQualifier::ForAnyValue), r)
+        } else {
+            (None, s)
+        };
+        let (base, if_exists) = match rest.strip_suffix("IfExists") {
+            Some(b) if !b.is_empty() => (b, true),
+            _ => (rest, false),
+        };
+        let known = OPERATORS.iter().find(|(n, ..)| *n == base);
+        Operator {
+            qualifier,
+            base: base.to_string(),
+            if_exists,
+            family: known.map(|k| k.1),
+            negated: known.is_some_and(|k| k.2),
+            wildcard: known.is_some_and(|k| k.3),
+        }
+    }
+}
+
+/// One `key: values` pair under an operator.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConditionEntry {
+    pub key: Text,
+    pub values: Vec<Text>,
+    /// Span of the value (string or array).
+    pub values_span: Span,
+    /// Values that are not strings (numbers and booleans are kept as their text here;
+    /// nested objects and nulls are reported as issues and dropped).
+    pub scalar: bool,
+}
+
+/// One operator block: `"StringEquals": { ... }`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConditionClause {
+    pub operator: Operator,
+    pub operator_text: Text,
+    pub entries: Vec<ConditionEntry>,
+}
+
+/// The `Condition` element.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Condition {
+    pub key_span: Span,
+    pub span: Span,
+    pub path: String,
+    pub clauses: Vec<ConditionClause>,
+}
+
+impl Condition {
+    /// Every (operator, entry) pair.
+    pub fn entries(&self) -> impl Iterator<Item = (&ConditionClause, &ConditionEntry)> {
+        self.clauses
+            .iter()
+            .flat_map(|c| c.entries.iter().map(move |e| (c, e)))
+    }
+}
+
+/// One statement.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Statement {
+    /// Position in the document's statement list.
+    pub index: usize,
+    pub span: Span,
+    pub path: String,
+    pub sid: Option<Text>,
+    /// `None` when missing or not `Allow`/`Deny` exactly; see `effect_text`.
+    pub effect: Option<Effect>,
+    pub effect_text: Option<Text>,
+    pub action: Option<ElementList>,
+    pub resource: Option<ElementList>,
+    pub principal: Option<PrincipalBlock>,
+    pub condition: Option<Condition>,
+}
+
+impl Statement {
+    pub fn is_allow(&self) -> bool {
+        self.effect == Some(Effect::Allow)
+    }
+
+    pub fn is_deny(&self) -> bool {
+        self.effect == Some(Effect::Deny)
+    }
+
+    pub fn sid_text(&self) -> Option<&str> {
+        self.sid.as_ref().and_then(|s| s.as_literal())
+    }
+
+    /// The span to point at when talking about the statement as a whole: its `Sid` if
+    /// any, else its first key... falls back to the statement span.
+    pub fn anchor_span(&self) -> Span {
+        if let Some(s) = &self.sid {
+            return s.span;
+        }
+        self.span
+    }
+}
+
+/// A problem found while normalizing (wrong type, unknown element, ...). Rules turn these
+/// into diagnostics; normalization never drops them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ModelIssue {
+    pub kind: IssueKind,
+    pub span: Span,
+    pub path: String,
+    pub message: String,
+    /// A second location (the first of two duplicate keys, the other of `Action` and
+    /// `NotAction`).
+    pub related: Option<Span>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum IssueKind {
+    /// An element IAM does not know (`Statment`, `Actions`).
+    UnknownElement,
+    /// An element of the wrong JSON type (`Action: 3`, `Statement: "x"`).
+    WrongType,
+    /// `Action` and `NotAction` (or `Resource`/`NotResource`, `Principal`/`NotPrincipal`)
+    /// in one statement.
+    ConflictingElements,
+    /// The same key twice in one object of the policy.
+    DuplicateKey,
+    /// No `Statement`, or an empty one.
+    NoStatement,
+    /// An empty list or empty string where values are required.
+    EmptyValue,
+    /// A CloudFormation property that should hold a policy document but does not.
+    NotADocument,
+}
+
+/// How a document is stored in its file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Origin {
+    /// Logical path of the document (empty for a whole-file policy).
+    pub path: String,
+    /// CloudFormation logical id and type, when from a template.
+    pub resource: Option<(String, String)>,
+    /// The document was a JSON string inside the template; inner spans point at the string.
+    pub embedded: bool,
+}
+
+/// One policy document.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Document {
+    pub kind: PolicyKind,
+    /// Whether `kind` was inferred from the content (plain files) rather than from where the
+    /// document sits or from `--policy-type`.
+    pub kind_inferred: bool,
+    pub origin: Origin,
+    pub span: Span,
+    pub version: Option<Text>,
+    pub id: Option<Text>,
+    /// The `Statement` key, when present.
+    pub statement_key_span: Option<Span>,
+    pub statements: Vec<Statement>,
+    pub issues: Vec<ModelIssue>,
+}
+
+impl Document {
+    /// A path prefix for this document's elements: `""` or `Resources.X...PolicyDocument.`.
+    pub fn path_prefix(&self) -> String {
+        if self.origin.path.is_empty() {
+            String::new()
+        } else {
+            format!("{}.", self.origin.path)
+        }
+    }
+}
+
+/// A reference to a managed policy by ARN (`ManagedPolicyArns`, `PermissionsBoundary`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ManagedPolicyRef {
+    pub arn: Text,
+    /// The resource that attaches it.
+    pub resource: String,
+    /// `ManagedPolicyArns` or `PermissionsBoundary`.
+    pub property: String,
+}
+
+/// What a file turned out to be.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FileKind {
+    /// A policy document (`{"Version": ..., "Statement": ...}`).
+    PolicyDocument,
+    /// A CloudFormation (or SAM) template.
+    CloudFormation,
+    /// Parsed, but neither: skipped in a directory walk.
+    NotAPolicy,
+    /// Could not be parsed; see `syntax_errors`.
+    Unparsed,
+}
+
+/// A loaded and normalized file.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PolicyFile {
+    pub syntax: SourceKind,
+    pub kind: FileKind,
+    pub documents: Vec<Document>,
+    pub managed_policies: Vec<ManagedPolicyRef>,
+    pub syntax_errors: Vec<iamlint_syntax::SyntaxError>,
+    /// Duplicate keys anywhere in the file; rules report those inside policy documents.
+    pub duplicate_keys: Vec<iamlint_syntax::DuplicateKey>,
+    /// Issues outside any document (a CloudFormation policy property of the wrong shape).
+    pub issues: Vec<ModelIssue>,
+}

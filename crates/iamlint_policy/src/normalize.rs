@@ -1,0 +1,505 @@
+//! A policy document node → [`Document`]. The one place that knows the JSON shapes.
+
+use crate::model::*;
+use crate::text::{intrinsic, is_no_value, text_of, Vars};
+use iamlint_syntax::{Entry, Node, Value};
+
+const DOC_KEYS: &[&str] = &["Version", "Id", "Statement"];
+const STMT_KEYS: &[&str] = &[
+    "Sid",
+    "Effect",
+    "Action",
+    "NotAction",
+    "Resource",
+    "NotResource",
+    "Principal",
+    "NotPrincipal",
+    "Condition",
+];
+
+struct Ctx<'a> {
+    vars: &'a Vars,
+    issues: Vec<ModelIssue>,
+}
+
+impl Ctx<'_> {
+    fn issue(&mut self, kind: IssueKind, span: iamlint_syntax::Span, path: &str, message: String) {
+        self.issues.push(ModelIssue {
+            kind,
+            span,
+            path: path.to_string(),
+            message,
+            related: None,
+        });
+    }
+
+    fn wrong_type(&mut self, node: &Node, path: &str, element: &str, expected: &str) {
+        self.issue(
+            IssueKind::WrongType,
+            node.span,
+            path,
+            format!(
+                "`{element}` must be {expected}, found {} {}",
+                article(node.type_name()),
+                node.type_name()
+            ),
+        );
+    }
+
+    fn text(&mut self, node: &Node, path: &str, element: &str) -> Option<Text> {
+        match text_of(node, path, self.vars) {
+            Ok(t) => Some(t),
+            Err(ty) => {
+                self.issue(
+                    IssueKind::WrongType,
+                    node.span,
+                    path,
+                    format!("`{element}` must be a string, found {} {ty}", article(ty)),
+                );
+                None
+            }
+        }
+    }
+}
+
+fn article(ty: &str) -> &'static str {
+    if ty.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    }
+}
+
+/// The closest known name within edit distance 2 (case-insensitive), for "did you mean".
+pub fn closest<'a>(name: &str, known: &[&'a str]) -> Option<&'a str> {
+    let lower = name.to_ascii_lowercase();
+    known
+        .iter()
+        .map(|k| (levenshtein(&lower, &k.to_ascii_lowercase()), *k))
+        .filter(|(d, _)| *d <= 2)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, k)| k)
+}
+
+fn levenshtein(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+fn join(prefix: &str, key: &str) -> String {
+    if prefix.is_empty() {
+        key.to_string()
+    } else {
+        format!("{prefix}.{key}")
+    }
+}
+
+/// Normalize a document node. `path` is its logical path (empty for a whole file).
+pub fn normalize_document(
+    node: &Node,
+    kind: PolicyKind,
+    kind_inferred: bool,
+    origin: Origin,
+    vars: &Vars,
+) -> Document {
+    let mut cx = Ctx {
+        vars,
+        issues: Vec::new(),
+    };
+    let path = origin.path.clone();
+    let mut doc = Document {
+        kind,
+        kind_inferred,
+        origin,
+        span: node.span,
+        version: None,
+        id: None,
+        statement_key_span: None,
+        statements: Vec::new(),
+        issues: Vec::new(),
+    };
+    let Some(map) = node.as_map() else {
+        cx.wrong_type(node, &path, "policy document", "an object");
+        doc.issues = cx.issues;
+        return doc;
+    };
+    for e in map {
+        let p = join(&path, &e.key);
+        match e.key.as_str() {
+            "Version" => doc.version = cx.text(&e.value, &p, "Version"),
+            "Id" => doc.id = cx.text(&e.value, &p, "Id"),
+            "Statement" => {
+                doc.statement_key_span = Some(e.key_span);
+                statements(&mut cx, e, &p, &mut doc.statements);
+            }
+            other => unknown(&mut cx, e, &p, other, DOC_KEYS, "policy document"),
+        }
+    }
+    if doc.statement_key_span.is_none() {
+        cx.issue(
+            IssueKind::NoStatement,
+            node.span,
+            &path,
+            "policy document has no `Statement`".into(),
+        );
+    }
+    doc.issues = cx.issues;
+    doc
+}
+
+fn unknown(cx: &mut Ctx<'_>, e: &Entry, p: &str, name: &str, known: &[&str], what: &str) {
+    let hint = closest(name, known)
+        .map(|k| format!("; did you mean `{k}`?"))
+        .unwrap_or_default();
+    cx.issue(
+        IssueKind::UnknownElement,
+        e.key_span,
+        p,
+        format!("unknown {what} element `{name}`{hint}"),
+    );
+}
+
+fn statements(cx: &mut Ctx<'_>, e: &Entry, p: &str, out: &mut Vec<Statement>) {
+    match &e.value.value {
+        Value::Map(_) if intrinsic(&e.value).is_none() => {
+            statement(cx, &e.value, p.to_string(), out);
+        }
+        Value::Seq(items) => {
+            if items.is_empty() {
+                cx.issue(
+                    IssueKind::NoStatement,
+                    e.value.span,
+                    p,
+                    "`Statement` is empty".into(),
+                );
+            }
+            for (i, item) in items.iter().enumerate() {
+                statement_item(cx, item, format!("{p}[{i}]"), out);
+            }
+        }
+        _ => statement_item(cx, &e.value, p.to_string(), out),
+    }
+}
+
+/// A statement list item: a statement, or `!If [cond, stmt, stmt]` (both branches are
+/// taken: either may be deployed), or `AWS::NoValue`.
+fn statement_item(cx: &mut Ctx<'_>, item: &Node, p: String, out: &mut Vec<Statement>) {
+    if is_no_value(item) {
+        return;
+    }
+    if let Some((name, arg)) = intrinsic(item) {
+        if name == "Fn::If" {
+            if let Value::Seq(branches) = arg.value() {
+                for (i, b) in branches.iter().enumerate().skip(1) {
+                    statement_item(cx, b, format!("{p}.Fn::If[{i}]"), out);
+                }
+                return;
+            }
+        }
+        cx.issue(
+            IssueKind::WrongType,
+            item.span,
+            &p,
+            format!("statement is computed by CloudFormation `{name}` and cannot be checked"),
+        );
+        return;
+    }
+    if item.as_map().is_some() {
+        statement(cx, item, p, out);
+    } else {
+        cx.wrong_type(item, &p, "Statement", "an object or an array of objects");
+    }
+}
+
+fn statement(cx: &mut Ctx<'_>, node: &Node, path: String, out: &mut Vec<Statement>) {
+    let mut st = Statement {
+        index: out.len(),
+        span: node.span,
+        path: path.clone(),
+        sid: None,
+        effect: None,
+        effect_text: None,
+        action: None,
+        resource: None,
+        principal: None,
+        condition: None,
+    };
+    let Some(map) = node.as_map() else {
+        return;
+    };
+    for e in map {
+        let p = join(&path, &e.key);
+        match e.key.as_str() {
+            "Sid" => st.sid = cx.text(&e.value, &p, "Sid"),
+            "Effect" => {
+                st.effect_text = cx.text(&e.value, &p, "Effect");
+                st.effect = match st.effect_text.as_ref().and_then(|t| t.as_literal()) {
+                    Some("Allow") => Some(Effect::Allow),
+                    Some("Deny") => Some(Effect::Deny),
+                    _ => None,
+                };
+            }
+            "Action" | "NotAction" => {
+                list_element(cx, e, &p, "Action", &mut st.action);
+            }
+            "Resource" | "NotResource" => {
+                list_element(cx, e, &p, "Resource", &mut st.resource);
+            }
+            "Principal" | "NotPrincipal" => principal(cx, e, &p, &mut st.principal),
+            "Condition" => st.condition = condition(cx, e, &p),
+            other => unknown(cx, e, &p, other, STMT_KEYS, "statement"),
+        }
+    }
+    out.push(st);
+}
+
+fn list_element(
+    cx: &mut Ctx<'_>,
+    e: &Entry,
+    p: &str,
+    base: &str,
+    slot: &mut Option<ElementList>,
+) {
+    let negated = e.key.starts_with("Not");
+    if let Some(prev) = slot {
+        let (a, b) = (prev.key_name(base), e.key.clone());
+        cx.issues.push(ModelIssue {
+            kind: IssueKind::ConflictingElements,
+            span: e.key_span,
+            path: p.to_string(),
+            message: if a == b {
+                format!("`{b}` appears twice in one statement")
+            } else {
+                format!("a statement cannot have both `{a}` and `{b}`")
+            },
+            related: Some(prev.key_span),
+        });
+        return;
+    }
+    let mut list = ElementList {
+        negated,
+        key_span: e.key_span,
+        span: e.value.span,
+        path: p.to_string(),
+        items: Vec::new(),
+        scalar: true,
+    };
+    match &e.value.value {
+        Value::Seq(items) if intrinsic(&e.value).is_none() => {
+            list.scalar = false;
+            for (i, item) in items.iter().enumerate() {
+                if is_no_value(item) {
+                    continue;
+                }
+                if let Some(t) = cx.text(item, &format!("{p}[{i}]"), &e.key) {
+                    list.items.push(t);
+                }
+            }
+            if items.is_empty() {
+                cx.issue(
+                    IssueKind::EmptyValue,
+                    e.value.span,
+                    p,
+                    format!("`{}` is an empty list", e.key),
+                );
+            }
+        }
+        _ => {
+            if let Some(t) = cx.text(&e.value, p, &e.key) {
+                if t.as_literal() == Some("") {
+                    cx.issue(
+                        IssueKind::EmptyValue,
+                        e.value.span,
+                        p,
+                        format!("`{}` is an empty string", e.key),
+                    );
+                }
+                list.items.push(t);
+            }
+        }
+    }
+    *slot = Some(list);
+}
+
+fn principal(cx: &mut Ctx<'_>, e: &Entry, p: &str, slot: &mut Option<PrincipalBlock>) {
+    let negated = e.key.starts_with("Not");
+    if let Some(prev) = slot {
+        cx.issues.push(ModelIssue {
+            kind: IssueKind::ConflictingElements,
+            span: e.key_span,
+            path: p.to_string(),
+            message: format!(
+                "a statement cannot have both `{}` and `{}`",
+                if prev.negated { "NotPrincipal" } else { "Principal" },
+                e.key
+            ),
+            related: Some(prev.key_span),
+        });
+        return;
+    }
+    let mut block = PrincipalBlock {
+        negated,
+        key_span: e.key_span,
+        span: e.value.span,
+        path: p.to_string(),
+        bare_star: false,
+        values: Vec::new(),
+    };
+    match &e.value.value {
+        Value::String(s, _) if s == "*" => {
+            block.bare_star = true;
+            block.values.push(PrincipalValue {
+                principal_type: "AWS".into(),
+                value: Text::literal("*", e.value.span, p),
+            });
+        }
+        Value::Map(entries) if intrinsic(&e.value).is_none() => {
+            for pe in entries {
+                let pp = format!("{p}.{}", pe.key);
+                if !matches!(
+                    pe.key.as_str(),
+                    "AWS" | "Service" | "Federated" | "CanonicalUser"
+                ) {
+                    let hint = closest(&pe.key, &["AWS", "Service", "Federated", "CanonicalUser"])
+                        .map(|k| format!("; did you mean `{k}`?"))
+                        .unwrap_or_default();
+                    cx.issue(
+                        IssueKind::UnknownElement,
+                        pe.key_span,
+                        &pp,
+                        format!("unknown principal type `{}`{hint}", pe.key),
+                    );
+                    continue;
+                }
+                let items: Vec<(&Node, String)> = match &pe.value.value {
+                    Value::Seq(items) if intrinsic(&pe.value).is_none() => items
+                        .iter()
+                        .enumerate()
+                        .map(|(i, n)| (n, format!("{pp}[{i}]")))
+                        .collect(),
+                    _ => vec![(&pe.value, pp.clone())],
+                };
+                for (n, ip) in items {
+                    if is_no_value(n) {
+                        continue;
+                    }
+                    if let Some(t) = cx.text(n, &ip, &format!("Principal.{}", pe.key)) {
+                        block.values.push(PrincipalValue {
+                            principal_type: pe.key.clone(),
+                            value: t,
+                        });
+                    }
+                }
+            }
+        }
+        _ => cx.wrong_type(&e.value, p, &e.key, "`\"*\"` or an object"),
+    }
+    *slot = Some(block);
+}
+
+fn condition(cx: &mut Ctx<'_>, e: &Entry, p: &str) -> Option<Condition> {
+    let Some(ops) = e.value.as_map().filter(|_| intrinsic(&e.value).is_none()) else {
+        cx.wrong_type(&e.value, p, "Condition", "an object");
+        return None;
+    };
+    let mut cond = Condition {
+        key_span: e.key_span,
+        span: e.value.span,
+        path: p.to_string(),
+        clauses: Vec::new(),
+    };
+    for op in ops {
+        let op_path = format!("{p}.{}", op.key);
+        let operator = Operator::parse(&op.key);
+        let operator_text = Text::literal(op.key.clone(), op.key_span, op_path.clone());
+        let Some(keys) = op.value.as_map().filter(|_| intrinsic(&op.value).is_none()) else {
+            cx.wrong_type(&op.value, &op_path, &op.key, "an object of condition keys");
+            continue;
+        };
+        let mut clause = ConditionClause {
+            operator,
+            operator_text,
+            entries: Vec::new(),
+        };
+        for k in keys {
+            let kp = format!("{op_path}.{}", k.key);
+            let key = Text::literal(k.key.clone(), k.key_span, kp.clone());
+            let mut values = Vec::new();
+            let scalar = !matches!(k.value.value, Value::Seq(_)) || intrinsic(&k.value).is_some();
+            if scalar {
+                if let Some(t) = cx.text(&k.value, &kp, &k.key) {
+                    values.push(t);
+                }
+            } else if let Some(items) = k.value.as_seq() {
+                if items.is_empty() {
+                    cx.issue(
+                        IssueKind::EmptyValue,
+                        k.value.span,
+                        &kp,
+                        format!("condition key `{}` has no values", k.key),
+                    );
+                }
+                for (i, n) in items.iter().enumerate() {
+                    if let Some(t) = cx.text(n, &format!("{kp}[{i}]"), &k.key) {
+                        values.push(t);
+                    }
+                }
+            }
+            clause.entries.push(ConditionEntry {
+                key,
+                values,
+                values_span: k.value.span,
+                scalar,
+            });
+        }
+        cond.clauses.push(clause);
+    }
+    Some(cond)
+}
+
+/// Infer the kind of a whole-file policy from its content: a `Principal` makes it a
+/// resource policy, or a trust policy when every action is an `sts:AssumeRole*`.
+pub fn infer_kind(node: &Node) -> PolicyKind {
+    let stmts: Vec<&Node> = match node.get("Statement") {
+        Some(n) => match &n.value {
+            Value::Seq(items) => items.iter().collect(),
+            Value::Map(_) => vec![n],
+            _ => vec![],
+        },
+        None => vec![],
+    };
+    let has_principal = stmts
+        .iter()
+        .any(|s| s.get("Principal").is_some() || s.get("NotPrincipal").is_some());
+    if !has_principal {
+        return PolicyKind::Identity;
+    }
+    let all_assume = stmts.iter().all(|s| {
+        let actions: Vec<String> = match s.get("Action").map(|a| &a.value) {
+            Some(Value::String(x, _)) => vec![x.to_ascii_lowercase()],
+            Some(Value::Seq(items)) => items
+                .iter()
+                .filter_map(|n| n.as_str().map(str::to_ascii_lowercase))
+                .collect(),
+            _ => vec![],
+        };
+        !actions.is_empty()
+            && actions
+                .iter()
+                .all(|a| a.starts_with("sts:assumerole") || a == "sts:tagsession" || a == "sts:setsourceidentity" || a == "sts:setcontext")
+    });
+    if all_assume {
+        PolicyKind::Trust
+    } else {
+        PolicyKind::Resource
+    }
+}
