@@ -44,6 +44,9 @@ pub(crate) const WIDTHS: [usize; SECTION_COUNT] = [1, 0, 8, 6, 4, 2, 2, 2, 1, 1,
 /// In a type code: the key is an `aws:` global key.
 pub(crate) const GLOBAL_BIT: u32 = 1 << 9;
 
+/// In a type code: the key is documented as deprecated (global keys only).
+pub(crate) const DEPRECATED_BIT: u32 = 1 << 10;
+
 pub(crate) const HEADER_LEN: usize = 16 + 8 * SECTION_COUNT;
 
 /// Whether a condition key name has a template part (`${TagKey}`, `<key>`).

@@ -277,7 +277,13 @@ pub fn encode(cat: &NormalizedCatalog) -> Result<Vec<u8>, CatalogError> {
     let mut index: BTreeMap<String, (String, u32)> = BTreeMap::new();
     let mut global_rows = Vec::with_capacity(cat.global_keys.keys.len() * 2);
     for k in &cat.global_keys.keys {
-        let ty = parse_type(&global_path, &k.name, &k.ty)?.to_code() | blob::GLOBAL_BIT;
+        let deprecated = if k.deprecated {
+            blob::DEPRECATED_BIT
+        } else {
+            0
+        };
+        let ty =
+            parse_type(&global_path, &k.name, &k.ty)?.to_code() | blob::GLOBAL_BIT | deprecated;
         if index
             .insert(k.name.to_ascii_lowercase(), (k.name.clone(), ty))
             .is_some()

@@ -576,6 +576,18 @@ impl Catalog {
         best.map(|row| self.key_info(blob::KEY_INDEX, row))
     }
 
+    /// Whether `key` is a global key documented as deprecated or superseded (for
+    /// example `aws:SourceOwner`, replaced by `aws:SourceAccount`).
+    pub fn is_deprecated_condition_key(&self, key: &str) -> bool {
+        let n = self.rows(blob::KEY_INDEX);
+        let i = partition_point(n, |i| {
+            cmp_ci(self.str(self.field(blob::KEY_INDEX, i, 0)), key).is_lt()
+        });
+        i < n
+            && cmp_ci(self.str(self.field(blob::KEY_INDEX, i, 0)), key).is_eq()
+            && self.field(blob::KEY_INDEX, i, 1) & blob::DEPRECATED_BIT != 0
+    }
+
     /// The condition keys service `s` lists, in the service's order.
     pub fn service_condition_keys(
         &self,

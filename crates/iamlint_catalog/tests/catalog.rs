@@ -188,6 +188,82 @@ fn condition_keys() {
     assert!(c.condition_key("s3:NoSuchKey").is_none());
     assert!(c.condition_key("aws:RequestTag/").is_none());
     assert!(c.condition_key("").is_none());
+    let k = c
+        .condition_key("aws:PrincipalTag/team")
+        .expect("templated global key");
+    assert_eq!(k.name, "aws:PrincipalTag/${TagKey}");
+    let k = c
+        .condition_key("aws:PrincipalOrgPaths")
+        .expect("global key");
+    assert!(k.ty.multivalued);
+    let k = c.condition_key("aws:PrincipalArn").expect("global key");
+    assert_eq!(k.ty.base, ConditionBaseType::Arn);
+    let k = c
+        .condition_key("aws:MultiFactorAuthPresent")
+        .expect("global key");
+    assert_eq!(k.ty.base, ConditionBaseType::Bool);
+    assert!(c.is_deprecated_condition_key("AWS:SourceOwner"));
+    assert!(!c.is_deprecated_condition_key("aws:SourceAccount"));
+    for name in [
+        "aws:SourceIp",
+        "aws:PrincipalOrgID",
+        "aws:PrincipalAccount",
+        "aws:RequestedRegion",
+        "aws:SourceVpce",
+        "aws:SourceVpc",
+        "aws:SourceArn",
+        "aws:SourceAccount",
+        "aws:SourceOrgID",
+        "aws:SourceOrgPaths",
+        "aws:SecureTransport",
+        "aws:MultiFactorAuthAge",
+        "aws:CurrentTime",
+        "aws:EpochTime",
+        "aws:userid",
+        "aws:username",
+        "aws:PrincipalType",
+        "aws:PrincipalServiceName",
+        "aws:PrincipalServiceNamesList",
+        "aws:PrincipalIsAWSService",
+        "aws:ViaAWSService",
+        "aws:CalledVia",
+        "aws:CalledViaFirst",
+        "aws:CalledViaLast",
+        "aws:ResourceAccount",
+        "aws:ResourceOrgID",
+        "aws:ResourceOrgPaths",
+        "aws:SourceIdentity",
+        "aws:TokenIssueTime",
+        "aws:FederatedProvider",
+        "aws:Ec2InstanceSourceVpc",
+        "aws:Ec2InstanceSourcePrivateIPv4",
+        "aws:VpcSourceIp",
+        "aws:Referer",
+        "aws:UserAgent",
+        "aws:IsMcpServiceAction",
+        "aws:ViaAWSMCPService",
+        "aws:CalledViaAWSMCP",
+    ] {
+        let k = c
+            .condition_key(name)
+            .unwrap_or_else(|| panic!("{name} is a global key"));
+        assert!(k.global, "{name}");
+    }
+    let multi: BTreeSet<&str> = c
+        .global_condition_keys()
+        .filter(|k| k.ty.multivalued)
+        .map(|k| k.name)
+        .collect();
+    for name in [
+        "aws:TagKeys",
+        "aws:CalledVia",
+        "aws:PrincipalServiceNamesList",
+        "aws:PrincipalOrgPaths",
+        "aws:ResourceOrgPaths",
+        "aws:SourceOrgPaths",
+    ] {
+        assert!(multi.contains(name), "{name} is multivalued");
+    }
     let s3 = c.service_by_prefix("s3").expect("s3");
     assert!(c.service_condition_keys(s3).any(|k| k.name == "s3:prefix"));
     assert!(c
