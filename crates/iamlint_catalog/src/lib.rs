@@ -156,6 +156,13 @@ fn partition_point(n: usize, mut pred: impl FnMut(usize) -> bool) -> usize {
 /// Matches `query` against a templated key: literal parts case-insensitively, each
 /// `${...}` or `<...>` part against one or more characters.
 fn template_matches(template: &str, query: &str) -> bool {
+    // fast reject on the literal part before the first placeholder
+    let head = template
+        .find(['$', '<'])
+        .map_or(template, |i| &template[..i]);
+    if !starts_with_ci(query, head) {
+        return false;
+    }
     // split into literal parts separated by placeholders
     let mut parts: Vec<&str> = Vec::new();
     let mut rest = template;
@@ -242,7 +249,9 @@ impl Catalog {
         Self::finish(Cow::Owned(bytes), Cow::Owned(strings), sections)
     }
 
-    fn from_static(bytes: &'static [u8]) -> Result<Catalog, CatalogError> {
+    /// Reads a blob in place (what [`Catalog::embedded`] does on its first call):
+    /// validates the header and the string table's UTF-8, copies nothing.
+    pub fn from_static(bytes: &'static [u8]) -> Result<Catalog, CatalogError> {
         let sections = Self::parse_header(bytes)?;
         let s = sections[blob::STR_BYTES];
         let text = bytes
