@@ -398,10 +398,12 @@ impl Catalog {
         }
     }
 
-    fn range_field(&self, section: usize, row: usize, f: usize) -> Range<u32> {
-        let start = self.field(section, row, f);
-        let end = self.field(section, row, f + 1);
-        start..end.max(start)
+    /// A `start..end` pair of fields, clamped to `0..limit` rows.
+    fn range_field(&self, section: usize, row: usize, f: usize, limit: usize) -> Range<u32> {
+        let limit = u32::try_from(limit).unwrap_or(u32::MAX);
+        let end = self.field(section, row, f + 1).min(limit);
+        let start = self.field(section, row, f).min(end);
+        start..end
     }
 
     // ---- public API -------------------------------------------------------------------
@@ -450,7 +452,7 @@ impl Catalog {
 
     /// The contiguous ids of the service's actions.
     pub fn service_actions(&self, s: ServiceId) -> Range<ActionId> {
-        self.range_field(blob::SERVICES, s.into(), 2)
+        self.range_field(blob::SERVICES, s.into(), 2, self.action_count())
     }
 
     pub fn services(&self) -> impl Iterator<Item = ServiceId> + '_ {
@@ -552,7 +554,7 @@ impl Catalog {
     }
 
     pub fn service_resource_types(&self, s: ServiceId) -> Range<ResourceTypeId> {
-        self.range_field(blob::SERVICES, s.into(), 4)
+        self.range_field(blob::SERVICES, s.into(), 4, self.resource_type_count())
     }
 
     /// The resource type of service `s` with this name (case-insensitive).
@@ -602,7 +604,7 @@ impl Catalog {
         &self,
         s: ServiceId,
     ) -> impl Iterator<Item = ConditionKeyInfo<'_>> + '_ {
-        self.range_field(blob::SERVICES, s.into(), 6)
+        self.range_field(blob::SERVICES, s.into(), 6, self.rows(blob::SVC_KEYS))
             .map(move |row| self.key_info(blob::SVC_KEYS, row as usize))
     }
 

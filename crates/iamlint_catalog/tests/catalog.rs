@@ -424,3 +424,50 @@ proptest! {
         prop_assert_eq!(set.is_subset(&other), oracle.iter().all(|i| i % 2 == 0));
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// A corrupted blob is either rejected or answers queries without panicking.
+    #[test]
+    fn corrupt_blob_never_panics(
+        flips in prop::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 1..64),
+        ids in prop::collection::vec(any::<u32>(), 8),
+    ) {
+        let mut bytes = iamlint_catalog::EMBEDDED_BLOB.to_vec();
+        // leave the string bytes (section 1) alone: flips there mostly break UTF-8 and
+        // are rejected at load, which would hide the interesting cases
+        let word = |i: usize| u32::from_le_bytes([bytes[i], bytes[i + 1], bytes[i + 2], bytes[i + 3]]) as usize;
+        let strings = word(24)..word(24) + word(28);
+        for (at, b) in flips {
+            let i = at.index(bytes.len());
+            if !strings.contains(&i) {
+                bytes[i] = b;
+            }
+        }
+        if let Ok(c) = Catalog::from_blob(bytes) {
+            let _ = (c.service_count(), c.action_count(), c.provenance().version.len());
+            let _ = c.find_action("s3:GetObject");
+            let _ = c.action_range_with_prefix("s3:get");
+            let _ = c.condition_key("aws:RequestTag/Env");
+            let _ = c.service_by_prefix("ec2");
+            let _ = c.suggest_service("ec3");
+            for &id in &ids {
+                let a = id % (c.action_count() as u32 + 3);
+                let _ = (c.action_name(a), c.action_key(a), c.access_level(a), c.action_full_name(a));
+                let _ = c.action_resources(a).take(50).map(|r| r.condition_keys.take(50).count()).sum::<usize>();
+                let _ = c.action_condition_keys(a).take(50).count();
+                let _ = c.dependent_actions(a).take(50).count();
+                let s = (id % 500) as u16;
+                let _ = (c.service_prefix(s), c.service_name(s), c.service_actions(s).start);
+                let _ = c.service_condition_keys(s).take(50).count();
+                let _ = c.service_resource_types(s).take(50).count();
+                let _ = c.suggest_action(s, "GetObjekt");
+                let r = id % 3000;
+                let _ = (c.resource_type_name(r), c.resource_type_service(r));
+                let _ = c.resource_type_arn_formats(r).take(50).count();
+                let _ = c.resource_type_condition_keys(r).take(50).count();
+            }
+        }
+    }
+}
