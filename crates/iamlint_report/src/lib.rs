@@ -5,8 +5,10 @@
 //! of the flagged element and a help line. Renderers turn a [`Report`] into human text
 //! (codespan-reporting), JSON, SARIF 2.1.0, GitHub workflow commands or one line each.
 
+pub mod baseline;
 mod render;
 
+pub use baseline::{Baseline, BaselineError};
 pub use render::{render, Format, RenderOptions};
 
 use iamlint_syntax::{LineCol, LineIndex, Span};
@@ -103,7 +105,9 @@ pub struct Diagnostic {
     /// Extra notes shown after the snippet (the element's value could not be decided, ...).
     pub notes: Vec<String>,
     /// Stable across unrelated edits: derived from code, file, logical path and the
-    /// flagged text, never from line numbers. Filled by [`Diagnostic::fingerprint`].
+    /// flagged text, never from line numbers. Computed by
+    /// [`Diagnostic::compute_fingerprint`]; may be left empty, renderers and baselines then
+    /// compute it (see [`Diagnostic::effective_fingerprint`]).
     pub fingerprint: String,
 }
 
@@ -111,8 +115,14 @@ impl Diagnostic {
     /// Start and end (1-based line/column) of the primary label, or `(1,1)-(1,1)`.
     pub fn range(&self) -> (LineCol, LineCol) {
         match &self.primary {
-            Some(l) => (self.file.line_col(l.span.start), self.file.line_col(l.span.end)),
-            None => (LineCol { line: 1, column: 1 }, LineCol { line: 1, column: 1 }),
+            Some(l) => (
+                self.file.line_col(l.span.start),
+                self.file.line_col(l.span.end),
+            ),
+            None => (
+                LineCol { line: 1, column: 1 },
+                LineCol { line: 1, column: 1 },
+            ),
         }
     }
 
@@ -133,8 +143,27 @@ impl Diagnostic {
         h.update([0]);
         h.update(self.message.as_bytes());
         let digest = h.finalize();
-        digest[..16].iter().map(|b| format!("{b:02x}")).collect()
+        digest.iter().take(16).map(|b| format!("{b:02x}")).collect()
     }
+
+    /// The stored fingerprint, or a freshly computed one when the field is empty.
+    pub fn effective_fingerprint(&self) -> std::borrow::Cow<'_, str> {
+        if self.fingerprint.is_empty() {
+            std::borrow::Cow::Owned(self.compute_fingerprint())
+        } else {
+            std::borrow::Cow::Borrowed(&self.fingerprint)
+        }
+    }
+
+    /// The rule's documentation page, `DOCS_BASE/rules/<name>.md`.
+    pub fn help_uri(&self) -> String {
+        rule_help_uri(self.name)
+    }
+}
+
+/// The documentation page of the rule called `name`.
+pub fn rule_help_uri(name: &str) -> String {
+    format!("{DOCS_BASE}/rules/{name}.md")
 }
 
 /// Static facts about a rule, for `iamlint rules`, SARIF `tool.driver.rules` and docs.
@@ -153,7 +182,7 @@ pub struct RuleInfo {
 
 impl RuleInfo {
     pub fn help_uri(&self) -> String {
-        format!("{DOCS_BASE}/rules/{}.md", self.name)
+        rule_help_uri(self.name)
     }
 }
 
@@ -192,5 +221,36 @@ impl Report {
             .iter()
             .filter(|d| d.severity == severity)
             .count()
+    }
+}
+
+impl Report {
+    /// The process exit code for this report: `1` when any diagnostic is at or above
+    /// `fail_on`, else `0`. (Usage and I/O errors, exit code `2`, are the CLI's business.)
+    pub fn exit_code(&self, fail_on: Severity) -> i32 {
+        i32::from(self.diagnostics.iter().any(|d| d.severity >= fail_on))
+    }
+
+    /// Fill every empty [`Diagnostic::fingerprint`] with [`Diagnostic::compute_fingerprint`].
+    pub fn fill_fingerprints(&mut self) {
+        for d in &mut self.diagnostics {
+            if d.fingerprint.is_empty() {
+                d.fingerprint = d.compute_fingerprint();
+            }
+        }
+    }
+
+    /// Drop every diagnostic whose fingerprint is in `baseline`, keeping only new findings.
+    /// Returns how many were dropped.
+    pub fn retain_new(&mut self, baseline: &Baseline) -> usize {
+        let before = self.diagnostics.len();
+        self.diagnostics
+            .retain(|d| !baseline.contains(&d.effective_fingerprint()));
+        before - self.diagnostics.len()
+    }
+
+    /// The [`RuleInfo`] of `code`, when the report lists it.
+    pub fn rule(&self, code: &str) -> Option<&RuleInfo> {
+        self.rules.iter().find(|r| r.code == code)
     }
 }

@@ -1,20 +1,314 @@
-//! Renderers (to be implemented).
-use crate::Report;
+//! Renderers: one [`Report`] in, one string out.
+//!
+//! Every renderer is deterministic for a given report and [`RenderOptions`]: no clock, no
+//! environment, no terminal size. The order of diagnostics is the report's order (call
+//! [`Report::sort`] first).
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+mod compact;
+mod github;
+mod human;
+mod json;
+mod sarif;
+
+use crate::{rule_help_uri, Diagnostic, Label, Report, Severity};
+use iamlint_syntax::LineCol;
+use std::ops::Range;
+use std::path::{Component, Path, PathBuf};
+
+/// An output format.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Format {
+    /// Source snippets with underlined spans, for people (codespan-reporting).
     Human,
+    /// One JSON document, see `docs/output-json.md`.
     Json,
+    /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
     Sarif,
+    /// GitHub Actions workflow commands (`::error file=…::…`), one per finding.
     Github,
+    /// `file:line:col: severity[CODE name] message`, one per line.
     Compact,
 }
 
-#[derive(Clone, Debug, Default)]
-pub struct RenderOptions {
-    pub color: bool,
+impl Format {
+    /// Every format, in the order the CLI lists them.
+    pub const ALL: [Format; 5] = [
+        Format::Human,
+        Format::Json,
+        Format::Sarif,
+        Format::Github,
+        Format::Compact,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Human => "human",
+            Format::Json => "json",
+            Format::Sarif => "sarif",
+            Format::Github => "github",
+            Format::Compact => "compact",
+        }
+    }
+
+    /// The format called `s` (case-insensitive), as printed by [`Format::as_str`].
+    pub fn parse(s: &str) -> Option<Format> {
+        Format::ALL
+            .into_iter()
+            .find(|f| f.as_str().eq_ignore_ascii_case(s))
+    }
 }
 
-pub fn render(_report: &Report, _format: Format, _opts: &RenderOptions) -> String {
-    String::new()
+/// How to render.
+#[derive(Clone, Debug)]
+pub struct RenderOptions {
+    /// ANSI colours (human format only). Without it the output has no escape codes.
+    pub color: bool,
+    /// End the human output with a summary line (`2 errors, 1 warning in 3 files`).
+    pub summary: bool,
+    /// The directory file names are relative to, normally the repository root. SARIF
+    /// artifact URIs and GitHub `file=` paths are made relative to it; SARIF
+    /// `originalUriBaseIds.%SRCROOT%` points at it when it is absolute.
+    pub base_dir: Option<PathBuf>,
+    /// The tool version written into SARIF (`tool.driver.version`).
+    pub tool_version: String,
+}
+
+impl Default for RenderOptions {
+    fn default() -> Self {
+        RenderOptions {
+            color: false,
+            summary: true,
+            base_dir: None,
+            tool_version: env!("CARGO_PKG_VERSION").to_owned(),
+        }
+    }
+}
+
+/// Render `report` in `format`. The result ends with a newline unless it is empty.
+pub fn render(report: &Report, format: Format, opts: &RenderOptions) -> String {
+    match format {
+        Format::Human => human::render(report, opts),
+        Format::Json => json::render(report, opts),
+        Format::Sarif => sarif::render(report, opts),
+        Format::Github => github::render(report, opts),
+        Format::Compact => compact::render(report, opts),
+    }
+}
+
+/// The help page of a diagnostic's rule: the report's [`crate::RuleInfo`] when listed.
+fn help_uri(report: &Report, d: &Diagnostic) -> String {
+    report
+        .rule(d.code)
+        .map_or_else(|| rule_help_uri(d.name), |r| r.help_uri())
+}
+
+/// `n thing` / `n things`.
+fn plural(n: usize, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("{n} {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}
+
+/// `3 errors, 2 warnings in 4 files (1 skipped)` or `no problems found in 4 files`.
+pub(crate) fn summary_line(report: &Report) -> String {
+    let counts = [
+        (report.count(Severity::Error), "error", "errors"),
+        (report.count(Severity::Warning), "warning", "warnings"),
+        (report.count(Severity::Info), "info", "infos"),
+    ];
+    let parts: Vec<String> = counts
+        .iter()
+        .filter(|(n, _, _)| *n > 0)
+        .map(|(n, one, many)| plural(*n, one, many))
+        .collect();
+    let files = plural(report.files_checked, "file", "files");
+    let mut line = if parts.is_empty() {
+        format!("no problems found in {files}")
+    } else {
+        format!("{} in {files}", parts.join(", "))
+    };
+    if report.files_skipped > 0 {
+        line.push_str(&format!(" ({} skipped)", report.files_skipped));
+    }
+    line
+}
+
+/// A byte range that is safe to slice `text` with: inside the text, on character
+/// boundaries, `start <= end`.
+pub(crate) fn clamp_range(text: &str, start: u32, end: u32) -> Range<usize> {
+    let len = text.len();
+    let mut s = (start as usize).min(len);
+    while s > 0 && !text.is_char_boundary(s) {
+        s -= 1;
+    }
+    let mut e = (end as usize).clamp(s, len);
+    while e < len && !text.is_char_boundary(e) {
+        e += 1;
+    }
+    s..e
+}
+
+/// A label's place in its file: 1-based start and end (end exclusive, as in SARIF) and
+/// the text under it.
+pub(crate) struct Region<'a> {
+    pub start: LineCol,
+    pub end: LineCol,
+    pub snippet: &'a str,
+}
+
+pub(crate) fn region<'a>(d: &'a Diagnostic, l: &Label) -> Region<'a> {
+    let text = d.file.text.as_str();
+    let r = clamp_range(text, l.span.start, l.span.end);
+    let to_u32 = |x: usize| u32::try_from(x).unwrap_or(u32::MAX);
+    Region {
+        start: d.file.line_col(to_u32(r.start)),
+        end: d.file.line_col(to_u32(r.end)),
+        snippet: text.get(r).unwrap_or(""),
+    }
+}
+
+/// Where a diagnostic's file is, for machine consumers.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Location {
+    /// Relative to `base_dir` (or to the working directory when there is none), with
+    /// forward slashes, e.g. `infra/iam/role.json`.
+    Relative(String),
+    /// An absolute path outside `base_dir`, with forward slashes.
+    Absolute(String),
+}
+
+/// Join path components with `/`, dropping `.`.
+fn slash_path(path: &Path) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut root = String::new();
+    for c in path.components() {
+        match c {
+            Component::Prefix(p) => root.push_str(&p.as_os_str().to_string_lossy()),
+            Component::RootDir => root.push('/'),
+            Component::CurDir => {}
+            Component::ParentDir => parts.push("..".to_owned()),
+            Component::Normal(s) => parts.push(s.to_string_lossy().into_owned()),
+        }
+    }
+    format!("{root}{}", parts.join("/"))
+}
+
+/// The location of file `name` given the options' base directory.
+pub(crate) fn locate(name: &str, opts: &RenderOptions) -> Location {
+    let path = Path::new(name);
+    if path.has_root() {
+        if let Some(rel) = opts
+            .base_dir
+            .as_deref()
+            .and_then(|base| path.strip_prefix(base).ok())
+        {
+            return Location::Relative(slash_path(rel));
+        }
+        return Location::Absolute(slash_path(path));
+    }
+    Location::Relative(slash_path(path))
+}
+
+/// The path of `name` as a repository-relative (or absolute) slash path.
+pub(crate) fn display_path(name: &str, opts: &RenderOptions) -> String {
+    match locate(name, opts) {
+        Location::Relative(p) | Location::Absolute(p) => p,
+    }
+}
+
+/// Percent-encode a slash path for use in a URI (RFC 3986 path characters are kept,
+/// except `:` which would read as a scheme in a relative reference).
+pub(crate) fn uri_encode_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for b in path.bytes() {
+        let keep = b.is_ascii_alphanumeric()
+            || matches!(
+                b,
+                b'-' | b'.'
+                    | b'_'
+                    | b'~'
+                    | b'/'
+                    | b'!'
+                    | b'$'
+                    | b'&'
+                    | b'\''
+                    | b'('
+                    | b')'
+                    | b'*'
+                    | b'+'
+                    | b','
+                    | b';'
+                    | b'='
+                    | b'@'
+            );
+        if keep {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// A `file:` URI for an absolute slash path (`/a/b` → `file:///a/b`, `C:/a` → `file:///C:/a`).
+pub(crate) fn file_uri(abs_slash_path: &str) -> String {
+    let p = abs_slash_path.trim_start_matches('/');
+    // a drive letter keeps its colon
+    let (drive, rest) = match p.as_bytes() {
+        [d, b':', ..] if d.is_ascii_alphabetic() => p.split_at(2),
+        _ => ("", p),
+    };
+    format!("file:///{drive}{}", uri_encode_path(rest))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clamp_range_stays_on_char_boundaries() {
+        let t = "aé b";
+        assert_eq!(clamp_range(t, 2, 3), 1..3);
+        assert_eq!(clamp_range(t, 0, 99), 0..t.len());
+        assert_eq!(clamp_range(t, 4, 1), 4..4);
+        assert_eq!(clamp_range(t, 99, 100), t.len()..t.len());
+    }
+
+    #[test]
+    fn locate_relative_and_absolute() {
+        let opts = RenderOptions {
+            base_dir: Some(PathBuf::from("/repo")),
+            ..RenderOptions::default()
+        };
+        assert_eq!(
+            locate("/repo/iam/a.json", &opts),
+            Location::Relative("iam/a.json".into())
+        );
+        assert_eq!(
+            locate("./iam/a.json", &opts),
+            Location::Relative("iam/a.json".into())
+        );
+        assert_eq!(
+            locate("/elsewhere/a.json", &opts),
+            Location::Absolute("/elsewhere/a.json".into())
+        );
+    }
+
+    #[test]
+    fn uri_encoding() {
+        assert_eq!(uri_encode_path("a b/ç:#.json"), "a%20b/%C3%A7%3A%23.json");
+        assert_eq!(file_uri("/repo/x y/"), "file:///repo/x%20y/");
+        assert_eq!(file_uri("C:/repo"), "file:///C:/repo");
+    }
+
+    #[test]
+    fn format_names_round_trip() {
+        for f in Format::ALL {
+            assert_eq!(Format::parse(f.as_str()), Some(f));
+        }
+        assert_eq!(Format::parse("SARIF"), Some(Format::Sarif));
+        assert_eq!(Format::parse("xml"), None);
+    }
 }

@@ -1,0 +1,265 @@
+//! Shape and content checks that do not depend on snapshots.
+
+mod common;
+
+use common::{diag, span_of};
+use iamlint_report::{render, Format, Label, RenderOptions, Report, Severity, SourceFile};
+use serde_json::Value;
+use std::path::PathBuf;
+
+fn opts() -> RenderOptions {
+    RenderOptions {
+        base_dir: Some(PathBuf::from("/work/repo")),
+        tool_version: "1.2.3".to_owned(),
+        ..RenderOptions::default()
+    }
+}
+
+fn json_of(report: &Report) -> Value {
+    serde_json::from_str(&render(report, Format::Json, &opts())).expect("valid JSON")
+}
+
+#[test]
+fn json_top_level_and_summary() {
+    let report = common::fixture_report();
+    let v = json_of(&report);
+    let keys: Vec<&str> = v
+        .as_object()
+        .expect("object")
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(keys, ["version", "diagnostics", "summary"]);
+    assert_eq!(v["version"], 1);
+    assert_eq!(
+        v["summary"],
+        serde_json::json!({"files": 4, "skipped": 1, "errors": 3, "warnings": 1, "infos": 1})
+    );
+    assert_eq!(
+        v["diagnostics"].as_array().map(Vec::len),
+        Some(report.diagnostics.len())
+    );
+}
+
+#[test]
+fn json_diagnostic_fields_in_order() {
+    let v = json_of(&common::fixture_report());
+    for d in v["diagnostics"].as_array().expect("array") {
+        let keys: Vec<&str> = d
+            .as_object()
+            .expect("object")
+            .keys()
+            .map(String::as_str)
+            .collect();
+        assert_eq!(
+            keys,
+            [
+                "code",
+                "name",
+                "severity",
+                "message",
+                "file",
+                "line",
+                "column",
+                "end_line",
+                "end_column",
+                "path",
+                "help",
+                "fingerprint",
+                "notes",
+                "secondary"
+            ]
+        );
+        assert!(d["help"].is_null() || d["help"].is_string());
+        assert_eq!(d["fingerprint"].as_str().map(str::len), Some(32));
+    }
+}
+
+#[test]
+fn json_positions_are_one_based_characters() {
+    // `é` is two bytes: the finding after it is at character column 3, not byte column 4
+    let text = "é \"s3:*\"\nnext";
+    let f = SourceFile::new("a.json", text);
+    let d = diag(
+        &f,
+        "IAM201",
+        "service-wildcard",
+        Severity::Warning,
+        "m",
+        Some(Label::new(span_of(text, "\"s3:*\"", 0), "here")),
+        "Action",
+    );
+    let report = Report {
+        diagnostics: vec![d],
+        ..Report::default()
+    };
+    let v = json_of(&report);
+    let d = &v["diagnostics"][0];
+    assert_eq!(
+        (&d["line"], &d["column"], &d["end_line"], &d["end_column"]),
+        (
+            &Value::from(1),
+            &Value::from(3),
+            &Value::from(1),
+            &Value::from(9)
+        )
+    );
+    assert_eq!(d["help"], Value::Null);
+}
+
+#[test]
+fn json_file_level_diagnostic_has_null_position() {
+    let v = json_of(&common::fixture_report());
+    let d = v["diagnostics"]
+        .as_array()
+        .expect("array")
+        .iter()
+        .find(|d| d["code"] == "IAM001")
+        .expect("parse error present");
+    assert!(d["line"].is_null() && d["column"].is_null());
+    assert!(d["end_line"].is_null() && d["end_column"].is_null());
+    assert_eq!(d["file"], "policies/broken.json");
+}
+
+#[test]
+fn json_secondary_and_notes() {
+    let v = json_of(&common::fixture_report());
+    let d = v["diagnostics"]
+        .as_array()
+        .expect("array")
+        .iter()
+        .find(|d| d["code"] == "IAM301")
+        .expect("IAM301 present");
+    assert_eq!(d["line"], 10);
+    assert_eq!(d["end_line"], 15);
+    assert_eq!(d["secondary"][0]["message"], "passes any role");
+    assert_eq!(d["secondary"][0]["line"], 13);
+    assert_eq!(
+        d["notes"][0],
+        "`lambda:CreateFunction` runs code as the passed role"
+    );
+}
+
+#[test]
+fn out_of_range_spans_do_not_panic() {
+    let text = "aé";
+    let f = SourceFile::new("x.json", text);
+    // end past the text, start inside a two-byte character
+    let d = diag(
+        &f,
+        "IAM201",
+        "service-wildcard",
+        Severity::Error,
+        "m",
+        Some(Label::new(iamlint_syntax::Span::new(2, 99), "x")),
+        "",
+    );
+    let mut d2 = d.clone();
+    d2.primary = Some(Label::new(iamlint_syntax::Span::new(50, 10), "y"));
+    let report = Report {
+        diagnostics: vec![d, d2],
+        files_checked: 1,
+        ..Report::default()
+    };
+    for f in Format::ALL {
+        let out = render(&report, f, &opts());
+        assert!(!out.is_empty(), "{f:?} rendered nothing");
+    }
+}
+
+#[test]
+fn compact_one_line_per_finding() {
+    let report = common::fixture_report();
+    let out = render(&report, Format::Compact, &opts());
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), report.diagnostics.len());
+    assert!(lines.contains(
+        &"policies/deploy.json:7:17: warning[IAM201 service-wildcard] `s3:*` grants all 180 actions of s3, including 12 permissions-management actions"
+    ));
+    assert!(lines.contains(
+        &"policies/broken.json:1:1: error[IAM001 invalid-syntax] file is not valid JSON: unexpected end of input"
+    ));
+}
+
+#[test]
+fn github_commands_and_escaping() {
+    let text = "{\"Action\": \"s3:*\"}";
+    let f = SourceFile::new("dir,with:odd%name/p.json", text);
+    let mut d = diag(
+        &f,
+        "IAM201",
+        "service-wildcard",
+        Severity::Info,
+        "100% of s3\nsecond line\r",
+        Some(Label::new(span_of(text, "\"s3:*\"", 0), "x")),
+        "Action",
+    );
+    d.help = Some("use `s3:GetObject`, not `s3:*`".to_owned());
+    let report = Report {
+        diagnostics: vec![d],
+        ..Report::default()
+    };
+    let out = render(&report, Format::Github, &opts());
+    assert_eq!(
+        out,
+        "::notice file=dir%2Cwith%3Aodd%25name/p.json,line=1,col=12,endLine=1,endColumn=18,\
+         title=IAM201 service-wildcard::100%25 of s3%0Asecond line%0D%0Ahelp: use `s3:GetObject`, not `s3:*`\n"
+    );
+}
+
+#[test]
+fn github_levels_and_file_level() {
+    let out = render(&common::fixture_report(), Format::Github, &opts());
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(
+        lines.iter().filter(|l| l.starts_with("::error ")).count(),
+        3
+    );
+    assert_eq!(
+        lines.iter().filter(|l| l.starts_with("::warning ")).count(),
+        1
+    );
+    assert_eq!(
+        lines.iter().filter(|l| l.starts_with("::notice ")).count(),
+        1
+    );
+    // no position for a file-level finding; `:` is escaped in properties only
+    assert!(lines.contains(
+        &"::error file=policies/broken.json,title=IAM001 invalid-syntax::file is not valid JSON: unexpected end of input"
+    ));
+}
+
+#[test]
+fn human_parts() {
+    let out = render(&common::fixture_report(), Format::Human, &opts());
+    assert!(out.contains("warning[IAM201 service-wildcard]: `s3:*` grants all 180 actions"));
+    assert!(out.contains("--> policies/deploy.json:7:17"));
+    assert!(out.contains("= help: list the actions the role needs, e.g. `s3:GetObject`"));
+    assert!(out.contains(
+        "= see: https://github.com/iamlint/iamlint/blob/main/docs/rules/service-wildcard.md"
+    ));
+    assert!(out.contains("info[IAM501 missing-sid]: statement has no `Sid`"));
+    assert!(out.contains("= note: `lambda:CreateFunction` runs code as the passed role"));
+    assert!(out.ends_with("3 errors, 1 warning, 1 info in 4 files (1 skipped)\n"));
+    // the file-level diagnostic has no snippet but names its file
+    let broken = out
+        .split("\n\n")
+        .find(|b| b.contains("IAM001"))
+        .expect("IAM001 block");
+    assert!(broken.contains("\n --> policies/broken.json\n"));
+    assert!(!broken.contains('|'));
+    // no trailing spaces anywhere
+    assert!(out.lines().all(|l| !l.ends_with(' ')));
+}
+
+#[test]
+fn summary_wording() {
+    let mut report = common::fixture_report();
+    report
+        .diagnostics
+        .retain(|d| d.severity == Severity::Warning);
+    report.files_checked = 1;
+    report.files_skipped = 0;
+    let out = render(&report, Format::Human, &opts());
+    assert!(out.ends_with("\n1 warning in 1 file\n"), "{out}");
+}
