@@ -100,6 +100,14 @@ impl<'a> Iterator for StrList<'a> {
 
 impl ExactSizeIterator for StrList<'_> {}
 
+impl<'a> StrList<'a> {
+    /// The remaining strings, without consuming `self` (so `list.iter()` reads like a
+    /// slice's).
+    pub fn iter(&self) -> StrList<'a> {
+        self.clone()
+    }
+}
+
 #[derive(Clone, Copy, Debug, Default)]
 struct Section {
     start: usize,

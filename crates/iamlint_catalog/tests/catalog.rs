@@ -87,6 +87,8 @@ fn s3_get_object() {
         .map(|r| (c.resource_type_name(r.resource_type), r.required))
         .collect();
     assert_eq!(res, [("accesspointobject", false), ("object", false)]);
+    let r = c.action_resources(a).next().expect("a resource");
+    assert_eq!(r.condition_keys.iter().count(), r.condition_keys.len());
     let keys: Vec<&str> = c.action_condition_keys(a).collect();
     assert!(keys.contains(&"s3:ExistingObjectTag/<key>"), "{keys:?}");
     assert!(keys.contains(&"s3:signatureversion"), "{keys:?}");
