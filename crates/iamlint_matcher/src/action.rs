@@ -1,0 +1,373 @@
+//! Action patterns: `service:action` globs, matched case-insensitively.
+
+use std::fmt;
+
+use crate::error::PatternError;
+use crate::glob::{self, Nfa, Tok};
+
+/// One side of `service:action`, lower-cased and compiled.
+#[derive(Clone, Debug)]
+pub(crate) struct Part {
+    /// Lower-cased text as written.
+    pub(crate) text: String,
+    pub(crate) toks: Vec<Tok>,
+    /// The literal characters before the first wildcard.
+    pub(crate) lit_len: usize,
+    pub(crate) wild: bool,
+}
+
+impl Part {
+    fn new(text: &str) -> Part {
+        let text = text.to_ascii_lowercase();
+        let toks: Vec<Tok> = text
+            .chars()
+            .map(|c| match c {
+                '*' => glob::STAR,
+                '?' => glob::ONE,
+                c => Tok::Lit(c),
+            })
+            .collect();
+        let lit_len = text.find(['*', '?']).unwrap_or(text.len());
+        let wild = lit_len < text.len();
+        Part {
+            text,
+            toks,
+            lit_len,
+            wild,
+        }
+    }
+
+    /// The literal prefix, lower-cased.
+    pub(crate) fn literal_prefix(&self) -> &str {
+        self.text.get(..self.lit_len).unwrap_or("")
+    }
+
+    /// `lit*`: every string with the literal prefix matches.
+    pub(crate) fn is_prefix_only(&self) -> bool {
+        self.wild && self.lit_len + 1 == self.text.len() && self.text.ends_with('*')
+    }
+
+    /// Matches `text` (any case) against this part.
+    pub(crate) fn matches(&self, text: &str) -> bool {
+        if text.is_ascii() {
+            glob_ascii_ci(self.text.as_bytes(), text.as_bytes())
+        } else {
+            !text.contains(':') && Nfa::new(&self.toks).is_match(&text.to_ascii_lowercase())
+        }
+    }
+}
+
+/// Classic two-pointer wildcard match of a lower-case ASCII pattern (`*`, `?`)
+/// against ASCII text compared case-insensitively; `*` and `?` never match `:`.
+fn glob_ascii_ci(pat: &[u8], text: &[u8]) -> bool {
+    let (mut p, mut t) = (0usize, 0usize);
+    let mut back: Option<(usize, usize)> = None;
+    loop {
+        let pc = pat.get(p).copied();
+        let tc = text.get(t).map(u8::to_ascii_lowercase);
+        match (pc, tc) {
+            (Some(b'*'), _) => {
+                back = Some((p, t));
+                p += 1;
+                continue;
+            }
+            (Some(b'?'), Some(c)) if c != b':' => {
+                p += 1;
+                t += 1;
+                continue;
+            }
+            (Some(a), Some(c)) if a == c && a != b'?' => {
+                p += 1;
+                t += 1;
+                continue;
+            }
+            (None, None) => return true,
+            _ => {}
+        }
+        // Mismatch: let the last `*` eat one more character.
+        match back {
+            Some((bp, bt)) if text.get(bt).is_some_and(|c| *c != b':') => {
+                back = Some((bp, bt + 1));
+                p = bp + 1;
+                t = bt + 1;
+            }
+            _ => return false,
+        }
+    }
+}
+
+/// A parsed action pattern: `*`, or `service:action` where both parts may hold
+/// `*` (any run of characters) and `?` (any one character). Matching ignores
+/// ASCII case.
+#[derive(Clone, Debug)]
+pub struct ActionPattern {
+    raw: String,
+    kind: Kind,
+    lit_prefix: String,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) enum Kind {
+    /// `*` alone: every action.
+    All,
+    Parts {
+        service: Part,
+        action: Part,
+    },
+}
+
+impl ActionPattern {
+    /// Parses `*` or `service:action`.
+    ///
+    /// # Errors
+    /// [`PatternError`] for the empty string, a missing or repeated `:`, or an
+    /// empty service or action part.
+    pub fn parse(raw: &str) -> Result<ActionPattern, PatternError> {
+        if raw.is_empty() {
+            return Err(PatternError::Empty);
+        }
+        if raw == "*" {
+            return Ok(ActionPattern {
+                raw: raw.to_owned(),
+                kind: Kind::All,
+                lit_prefix: String::new(),
+            });
+        }
+        let Some((svc, act)) = raw.split_once(':') else {
+            return Err(PatternError::MissingColon {
+                pattern: raw.to_owned(),
+            });
+        };
+        if act.contains(':') {
+            return Err(PatternError::ExtraColon {
+                pattern: raw.to_owned(),
+            });
+        }
+        for (text, part) in [(svc, "service"), (act, "action")] {
+            if text.is_empty() {
+                return Err(PatternError::EmptyPart {
+                    pattern: raw.to_owned(),
+                    part,
+                });
+            }
+        }
+        let (service, action) = (Part::new(svc), Part::new(act));
+        let lit_prefix = if service.wild {
+            service.literal_prefix().to_owned()
+        } else {
+            format!("{}:{}", service.text, action.literal_prefix())
+        };
+        Ok(ActionPattern {
+            raw: raw.to_owned(),
+            kind: Kind::Parts { service, action },
+            lit_prefix,
+        })
+    }
+
+    /// The pattern as written.
+    pub fn as_str(&self) -> &str {
+        &self.raw
+    }
+
+    /// The lower-cased literal text before the first wildcard (`s3:get` for
+    /// `s3:Get*`, `s3` for `s3*:Get*`, empty for `*` and `*:Get*`).
+    pub fn literal_prefix(&self) -> &str {
+        &self.lit_prefix
+    }
+
+    /// `true` for `*` alone.
+    pub fn is_all(&self) -> bool {
+        matches!(self.kind, Kind::All)
+    }
+
+    /// Whether the pattern holds a `*` or `?`.
+    pub fn has_wildcard(&self) -> bool {
+        match &self.kind {
+            Kind::All => true,
+            Kind::Parts { service, action } => service.wild || action.wild,
+        }
+    }
+
+    /// Whether the service part holds a wildcard (`s3*:Get*`, `*:Get*`, `*`).
+    pub fn has_service_wildcard(&self) -> bool {
+        match &self.kind {
+            Kind::All => true,
+            Kind::Parts { service, .. } => service.wild,
+        }
+    }
+
+    /// The service part as written in lower case (`None` for `*`).
+    pub fn service_part(&self) -> Option<&str> {
+        match &self.kind {
+            Kind::All => None,
+            Kind::Parts { service, .. } => Some(&service.text),
+        }
+    }
+
+    /// The action part as written in lower case (`None` for `*`).
+    pub fn action_part(&self) -> Option<&str> {
+        match &self.kind {
+            Kind::All => None,
+            Kind::Parts { action, .. } => Some(&action.text),
+        }
+    }
+
+    pub(crate) fn kind(&self) -> &Kind {
+        &self.kind
+    }
+
+    /// Whether the action name `service:action` (any case) is matched. `*` matches
+    /// every string; otherwise the name must have exactly one `:`.
+    pub fn matches(&self, name: &str) -> bool {
+        match &self.kind {
+            Kind::All => true,
+            Kind::Parts { service, action } => match name.split_once(':') {
+                Some((s, a)) => !a.contains(':') && service.matches(s) && action.matches(a),
+                None => false,
+            },
+        }
+    }
+
+    /// Whether every action name matched by `other` is matched by `self`. Exact
+    /// over all names `service:action` with non-empty, colon-free parts (not
+    /// only the catalog's): `s3:*` covers `s3:Get*`; `s3:Get*` does not cover
+    /// `s3:*Object`.
+    pub fn covers(&self, other: &ActionPattern) -> bool {
+        let (ps, pa) = self.part_toks();
+        let (qs, qa) = other.part_toks();
+        glob::covers(&ps, &qs, true) && glob::covers(&pa, &qa, true)
+    }
+
+    /// Whether some action name is matched by both patterns.
+    pub fn overlaps(&self, other: &ActionPattern) -> bool {
+        self.intersection_example(other).is_some()
+    }
+
+    /// A shortest action name (lower case) matched by both patterns, if any. It
+    /// need not be in the catalog.
+    pub fn intersection_example(&self, other: &ActionPattern) -> Option<String> {
+        let (ps, pa) = self.part_toks();
+        let (qs, qa) = other.part_toks();
+        let s = glob::intersection_example(&ps, &qs, true)?;
+        let a = glob::intersection_example(&pa, &qa, true)?;
+        Some(format!("{s}:{a}"))
+    }
+
+    fn part_toks(&self) -> (Vec<Tok>, Vec<Tok>) {
+        match &self.kind {
+            Kind::All => (vec![glob::STAR], vec![glob::STAR]),
+            Kind::Parts { service, action } => (service.toks.clone(), action.toks.clone()),
+        }
+    }
+}
+
+/// Patterns are equal when written the same.
+impl PartialEq for ActionPattern {
+    fn eq(&self, other: &Self) -> bool {
+        self.raw == other.raw
+    }
+}
+
+impl Eq for ActionPattern {}
+
+impl std::hash::Hash for ActionPattern {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.raw.hash(state);
+    }
+}
+
+impl fmt::Display for ActionPattern {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.raw)
+    }
+}
+
+impl std::str::FromStr for ActionPattern {
+    type Err = PatternError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        ActionPattern::parse(s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(s: &str) -> ActionPattern {
+        ActionPattern::parse(s).unwrap()
+    }
+
+    #[test]
+    fn parse_forms_and_prefixes() {
+        assert_eq!(p("*").literal_prefix(), "");
+        assert_eq!(p("s3:*").literal_prefix(), "s3:");
+        assert_eq!(p("S3:Get*").literal_prefix(), "s3:get");
+        assert_eq!(p("s3:*Object*").literal_prefix(), "s3:");
+        assert_eq!(p("iam:Pass?ole").literal_prefix(), "iam:pass");
+        assert_eq!(p("s3*:Get*").literal_prefix(), "s3");
+        assert_eq!(p("*:Get*").literal_prefix(), "");
+        assert!(!p("s3:GetObject").has_wildcard());
+        assert!(p("s3*:GetObject").has_service_wildcard());
+    }
+
+    #[test]
+    fn parse_errors_are_typed() {
+        assert_eq!(
+            ActionPattern::parse("s3GetObject").unwrap_err(),
+            PatternError::MissingColon {
+                pattern: "s3GetObject".into()
+            }
+        );
+        assert!(matches!(
+            ActionPattern::parse("s3:a:b"),
+            Err(PatternError::ExtraColon { .. })
+        ));
+        assert!(matches!(
+            ActionPattern::parse("s3:"),
+            Err(PatternError::EmptyPart { part: "action", .. })
+        ));
+        assert!(matches!(
+            ActionPattern::parse(":Get"),
+            Err(PatternError::EmptyPart {
+                part: "service",
+                ..
+            })
+        ));
+        assert_eq!(ActionPattern::parse(""), Err(PatternError::Empty));
+        assert_eq!(
+            ActionPattern::parse("*Object*").unwrap_err().to_string(),
+            "action `*Object*` has no `:` between the service prefix and the action name"
+        );
+    }
+
+    #[test]
+    fn matching_ignores_case() {
+        assert!(p("s3:Get*").matches("S3:getobject"));
+        assert!(p("iam:Pass?ole").matches("iam:PassRole"));
+        assert!(!p("iam:Pass?ole").matches("iam:PassRRole"));
+        assert!(p("s3*:Get*").matches("s3express:GetBucket"));
+        assert!(!p("s3:Get*").matches("s3:Get:x"));
+        assert!(p("*").matches("anything"));
+        assert!(!p("s3:*").matches("s3"));
+        assert!(p("s3:*Object*").matches("s3:PutObjectAcl"));
+    }
+
+    #[test]
+    fn covers_examples() {
+        assert!(p("s3:*").covers(&p("s3:Get*")));
+        assert!(!p("s3:Get*").covers(&p("s3:*Object")));
+        assert!(p("*").covers(&p("s3:Get*")));
+        assert!(p("*:*").covers(&p("*")));
+        assert!(p("?*:?*").covers(&p("*")), "parts are never empty");
+        assert!(!p("s3:Get*").covers(&p("*")));
+        assert!(p("S3:GET*").covers(&p("s3:getObject")));
+        assert!(p("s3:*Object*").covers(&p("s3:Get*Object")));
+        assert!(!p("s3:*Object*").covers(&p("s3:Get*")));
+        assert!(p("s3:*").overlaps(&p("*:GetObject")));
+        assert_eq!(
+            p("s3:Get*").intersection_example(&p("s3:*Acl")).as_deref(),
+            Some("s3:getacl")
+        );
+        assert_eq!(p("s3:Get*").intersection_example(&p("ec2:*")), None);
+    }
+}

@@ -1,0 +1,410 @@
+//! Resource (ARN) patterns, with AWS's wildcard rules and policy variables.
+
+use std::collections::HashMap;
+use std::fmt;
+
+use crate::error::PatternError;
+use crate::glob::{self, Nfa, Tok};
+
+/// A policy variable in a resource pattern: `${aws:username}` or
+/// `${aws:username, 'anonymous'}`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct PolicyVar {
+    /// The key name as written, without surrounding spaces (`aws:username`).
+    pub name: String,
+    /// The default value, unquoted (`''` turned into `'`).
+    pub default: Option<String>,
+}
+
+impl PolicyVar {
+    /// The identity used to compare variables of two patterns: the name ignoring
+    /// ASCII case (condition keys are case-insensitive), and the default.
+    fn identity(&self) -> (String, Option<String>) {
+        (self.name.to_ascii_lowercase(), self.default.clone())
+    }
+}
+
+/// A parsed `Resource` pattern.
+///
+/// Rules, after AWS's documentation of the `Resource` element:
+/// - `?` matches one character and `*` any run of characters, neither across a
+///   `:`; except that a `*` which is the last character of a segment (followed by
+///   `:` or at the end) also matches across later colons. So `arn:aws:s3:::*` and
+///   `*` match everything, and `arn:aws:logs:us-east-1:123:*` matches
+///   `arn:aws:logs:us-east-1:123:log-group:x:log-stream:y`;
+/// - the comparison is case-sensitive;
+/// - `${*}`, `${?}` and `${$}` are the literal characters `*`, `?` and `$`;
+/// - any other `${...}` is a policy variable, an unknown until resolved.
+#[derive(Clone, Debug)]
+pub struct ArnPattern {
+    raw: String,
+    toks: Vec<Tok>,
+    vars: Vec<PolicyVar>,
+    /// Compiled automaton when there are no variables.
+    nfa: Option<Nfa>,
+}
+
+impl ArnPattern {
+    /// Parses a `Resource` value.
+    ///
+    /// # Errors
+    /// [`PatternError`] for the empty string and malformed `${...}` variables.
+    pub fn parse(raw: &str) -> Result<ArnPattern, PatternError> {
+        if raw.is_empty() {
+            return Err(PatternError::Empty);
+        }
+        let mut toks = Vec::new();
+        let mut vars: Vec<PolicyVar> = Vec::new();
+        let mut rest = raw;
+        while let Some(c) = rest.chars().next() {
+            let offset = raw.len() - rest.len();
+            if let Some(after) = rest.strip_prefix("${") {
+                let Some(end) = after.find('}') else {
+                    return Err(PatternError::UnclosedVariable {
+                        pattern: raw.to_owned(),
+                        offset,
+                    });
+                };
+                let body = after.get(..end).unwrap_or("");
+                rest = after.get(end + 1..).unwrap_or("");
+                match body {
+                    "*" => toks.push(Tok::Lit('*')),
+                    "?" => toks.push(Tok::Lit('?')),
+                    "$" => toks.push(Tok::Lit('$')),
+                    _ => {
+                        let var = parse_var(raw, body, offset)?;
+                        let id = match vars.iter().position(|v| *v == var) {
+                            Some(i) => i,
+                            None => {
+                                vars.push(var);
+                                vars.len() - 1
+                            }
+                        };
+                        toks.push(Tok::Var(u32::try_from(id).unwrap_or(u32::MAX)));
+                    }
+                }
+                continue;
+            }
+            rest = rest.get(c.len_utf8()..).unwrap_or("");
+            toks.push(match c {
+                '*' => glob::STAR,
+                '?' => glob::ONE,
+                c => Tok::Lit(c),
+            });
+        }
+        // A `*` that ends a segment may match across colons.
+        for i in 0..toks.len() {
+            let ends_segment = matches!(toks.get(i + 1), None | Some(Tok::Lit(':')));
+            if let Some(t) = toks.get_mut(i) {
+                if ends_segment && *t == glob::STAR {
+                    *t = glob::STAR_X;
+                }
+            }
+        }
+        let nfa = vars.is_empty().then(|| Nfa::new(&toks));
+        Ok(ArnPattern {
+            raw: raw.to_owned(),
+            toks,
+            vars,
+            nfa,
+        })
+    }
+
+    /// The pattern as written.
+    pub fn as_str(&self) -> &str {
+        &self.raw
+    }
+
+    /// `true` when the pattern matches every string (`*`, `**`, ...).
+    pub fn is_match_all(&self) -> bool {
+        self.toks.iter().all(|t| *t == glob::STAR_X) && !self.toks.is_empty()
+    }
+
+    /// Whether the pattern has a `*` or `?` wildcard (escaped `${*}` does not count).
+    pub fn has_wildcard(&self) -> bool {
+        self.toks
+            .iter()
+            .any(|t| matches!(t, Tok::Star(_) | Tok::One(_)))
+    }
+
+    /// The policy variables of the pattern, each once, in order of appearance.
+    pub fn variables(&self) -> &[PolicyVar] {
+        &self.vars
+    }
+
+    /// Whether `arn` is matched, with variables resolved by `vars` (called with the
+    /// name as written, e.g. `aws:username`).
+    ///
+    /// A resolved value is inserted literally (a `*` in it is not a wildcard). A
+    /// variable that `vars` cannot resolve takes its default value; without a
+    /// default the pattern matches nothing, which is how AWS treats a statement
+    /// whose `Resource` variable has no value.
+    pub fn matches(&self, arn: &str, vars: &dyn Fn(&str) -> Option<String>) -> bool {
+        if let Some(nfa) = &self.nfa {
+            return nfa.is_match(arn);
+        }
+        let mut resolved = Vec::with_capacity(self.toks.len());
+        for t in &self.toks {
+            match t {
+                Tok::Var(i) => {
+                    let Some(var) = self.vars.get(*i as usize) else {
+                        return false;
+                    };
+                    let Some(value) = vars(&var.name).or_else(|| var.default.clone()) else {
+                        return false;
+                    };
+                    resolved.extend(value.chars().map(Tok::Lit));
+                }
+                t => resolved.push(t.clone()),
+            }
+        }
+        Nfa::new(&resolved).is_match(arn)
+    }
+
+    /// [`ArnPattern::matches`] with no variable resolvable (defaults still apply).
+    pub fn matches_literal(&self, arn: &str) -> bool {
+        self.matches(arn, &|_| None)
+    }
+
+    /// Whether every ARN matched by `other` is matched by `self`, for every value
+    /// of the policy variables. Exact for patterns without variables.
+    ///
+    /// Variables are opaque: a variable of `other` is covered only by the same
+    /// variable (same name ignoring case, same default) at the same place in
+    /// `self`, or by a segment-ending `*`, which matches any value. A `*` inside a
+    /// segment does not cover a variable (its value could contain `:`), and a
+    /// variable of `self` covers nothing but itself. This never claims coverage
+    /// that some values would break.
+    pub fn covers(&self, other: &ArnPattern) -> bool {
+        let (p, q) = shared_var_ids(self, other);
+        glob::covers(&p, &q, false)
+    }
+
+    /// Whether some ARN could be matched by both patterns. A variable is taken
+    /// to possibly hold any value, independently at each occurrence, so this
+    /// over-approximates when one variable occurs more than once.
+    pub fn overlaps(&self, other: &ArnPattern) -> bool {
+        self.intersection_example(other).is_some()
+    }
+
+    /// A shortest string matched by both patterns (variables as in
+    /// [`ArnPattern::overlaps`]), or `None` when they are disjoint.
+    pub fn intersection_example(&self, other: &ArnPattern) -> Option<String> {
+        glob::intersection_example(
+            &glob::vars_as_wildcards(&self.toks),
+            &glob::vars_as_wildcards(&other.toks),
+            false,
+        )
+    }
+
+    pub(crate) fn toks(&self) -> &[Tok] {
+        &self.toks
+    }
+}
+
+/// The tokens of both patterns with variable ids interned into one table.
+fn shared_var_ids(a: &ArnPattern, b: &ArnPattern) -> (Vec<Tok>, Vec<Tok>) {
+    let mut table: HashMap<(String, Option<String>), u32> = HashMap::new();
+    let mut remap = |pat: &ArnPattern| -> Vec<Tok> {
+        pat.toks
+            .iter()
+            .map(|t| match t {
+                Tok::Var(i) => {
+                    let key = pat
+                        .vars
+                        .get(*i as usize)
+                        .map(PolicyVar::identity)
+                        .unwrap_or_default();
+                    let next = u32::try_from(table.len()).unwrap_or(u32::MAX);
+                    Tok::Var(*table.entry(key).or_insert(next))
+                }
+                t => t.clone(),
+            })
+            .collect()
+    };
+    let pa = remap(a);
+    let pb = remap(b);
+    (pa, pb)
+}
+
+/// Parses the body of `${...}` (not one of the escapes).
+fn parse_var(raw: &str, body: &str, offset: usize) -> Result<PolicyVar, PatternError> {
+    let bad = |reason: &'static str| PatternError::BadVariable {
+        pattern: raw.to_owned(),
+        variable: body.to_owned(),
+        reason,
+    };
+    let (name, default) = match body.split_once(',') {
+        Some((name, default)) => (name.trim(), Some(default.trim())),
+        None => (body.trim(), None),
+    };
+    if name.is_empty() {
+        return Err(PatternError::EmptyVariable {
+            pattern: raw.to_owned(),
+            offset,
+        });
+    }
+    if name
+        .chars()
+        .any(|c| c.is_whitespace() || c == '\'' || c == '$' || c == '{')
+    {
+        return Err(bad("the name has a space, quote, `$` or `{`"));
+    }
+    let default = match default {
+        None => None,
+        Some(d) => {
+            let inner = d
+                .strip_prefix('\'')
+                .and_then(|d| d.strip_suffix('\''))
+                .filter(|_| d.len() >= 2)
+                .ok_or_else(|| bad("the default value is not in single quotes"))?;
+            // Inside, a quote is written twice.
+            let mut out = String::new();
+            let mut chars = inner.chars().peekable();
+            while let Some(c) = chars.next() {
+                if c == '\'' {
+                    if chars.peek() == Some(&'\'') {
+                        chars.next();
+                    } else {
+                        return Err(bad("a quote in the default value is not doubled"));
+                    }
+                }
+                out.push(c);
+            }
+            Some(out)
+        }
+    };
+    Ok(PolicyVar {
+        name: name.to_owned(),
+        default,
+    })
+}
+
+/// Patterns are equal when written the same.
+impl PartialEq for ArnPattern {
+    fn eq(&self, other: &Self) -> bool {
+        self.raw == other.raw
+    }
+}
+
+impl Eq for ArnPattern {}
+
+impl std::hash::Hash for ArnPattern {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.raw.hash(state);
+    }
+}
+
+impl fmt::Display for ArnPattern {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.raw)
+    }
+}
+
+impl std::str::FromStr for ArnPattern {
+    type Err = PatternError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        ArnPattern::parse(s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn a(s: &str) -> ArnPattern {
+        ArnPattern::parse(s).unwrap()
+    }
+
+    #[test]
+    fn segment_rules() {
+        assert!(a("*").matches_literal("arn:aws:s3:::b/k"));
+        assert!(a("arn:aws:s3:::*").matches_literal("arn:aws:s3:::b/k:with:colons"));
+        assert!(a("arn:aws:logs:us-east-1:123:*")
+            .matches_literal("arn:aws:logs:us-east-1:123:log-group:g:log-stream:s"));
+        assert!(a("arn:aws:s3:::b/*").matches_literal("arn:aws:s3:::b/logs/2024/x"));
+        // An inner `*` stays inside its segment.
+        assert!(!a("arn:aws:iam::*x:role/r").matches_literal("arn:aws:iam::1:2x:role/r"));
+        assert!(a("arn:aws:iam::*x:role/r").matches_literal("arn:aws:iam::12x:role/r"));
+        assert!(!a("arn:aws:s3:::b?").matches_literal("arn:aws:s3:::b:"));
+        assert!(a("arn:aws*:s3:::b").matches_literal("arn:aws-cn:s3:::b"));
+        assert!(a("arn:*:s3:::b").matches_literal("arn:aws-us-gov:s3:::b"));
+        // Case-sensitive.
+        assert!(!a("arn:aws:iam::1:user/Bob").matches_literal("arn:aws:iam::1:user/bob"));
+        assert!(a("*").is_match_all());
+        assert!(!a("arn:*").is_match_all());
+    }
+
+    #[test]
+    fn escapes_and_variables() {
+        let p = a("arn:aws:s3:::b/${*}${?}${$}");
+        assert!(p.matches_literal("arn:aws:s3:::b/*?$"));
+        assert!(!p.matches_literal("arn:aws:s3:::b/xy$"));
+        assert!(!p.has_wildcard());
+        let p = a("arn:aws:s3:::b/${aws:username}/*");
+        assert_eq!(p.variables().len(), 1);
+        let bob = |k: &str| (k == "aws:username").then(|| "bob".to_owned());
+        assert!(p.matches("arn:aws:s3:::b/bob/x", &bob));
+        assert!(!p.matches("arn:aws:s3:::b/alice/x", &bob));
+        assert!(!p.matches_literal("arn:aws:s3:::b/bob/x"), "unresolved");
+        let p = a("arn:aws:s3:::b/${aws:username, 'anon'}/*");
+        assert!(p.matches_literal("arn:aws:s3:::b/anon/x"));
+        assert_eq!(p.variables()[0].default.as_deref(), Some("anon"));
+        let p = a("arn:aws:s3:::b/${aws:PrincipalTag/team,'it''s'}");
+        assert!(p.matches_literal("arn:aws:s3:::b/it's"));
+        // A resolved value is literal.
+        let star = |_: &str| Some("*".to_owned());
+        assert!(!a("arn:x:${s3:prefix}").matches("arn:x:abc", &star));
+    }
+
+    #[test]
+    fn variable_errors() {
+        assert!(matches!(
+            ArnPattern::parse("arn:aws:s3:::${aws:username"),
+            Err(PatternError::UnclosedVariable { offset: 13, .. })
+        ));
+        assert!(matches!(
+            ArnPattern::parse("arn:${}"),
+            Err(PatternError::EmptyVariable { .. })
+        ));
+        assert!(matches!(
+            ArnPattern::parse("arn:${aws:user name}"),
+            Err(PatternError::BadVariable { .. })
+        ));
+        assert!(matches!(
+            ArnPattern::parse("arn:${aws:username, anon}"),
+            Err(PatternError::BadVariable { .. })
+        ));
+        assert!(matches!(
+            ArnPattern::parse("arn:${aws:username, 'a'b'}"),
+            Err(PatternError::BadVariable { .. })
+        ));
+    }
+
+    #[test]
+    fn covers_examples() {
+        assert!(a("arn:aws:s3:::b/*").covers(&a("arn:aws:s3:::b/logs/*")));
+        assert!(!a("arn:aws:s3:::b/logs/*").covers(&a("arn:aws:s3:::b/*")));
+        assert!(a("arn:aws:s3:::b*").covers(&a("arn:aws:s3:::b/*")));
+        assert!(!a("arn:aws:s3:::b/*").covers(&a("arn:aws:s3:::b*")));
+        assert!(a("*").covers(&a("arn:aws:s3:::b*")));
+        assert!(a("arn:aws:s3:::*").covers(&a("arn:aws:s3:::b:c")));
+        assert!(!a("arn:aws:s3:::b*c").covers(&a("arn:aws:s3:::b:c")));
+        // Variables.
+        let v = a("arn:aws:s3:::b/${aws:username}/*");
+        assert!(a("arn:aws:s3:::b/*").covers(&v));
+        assert!(v.covers(&a("arn:aws:s3:::b/${AWS:UserName}/x")));
+        assert!(!v.covers(&a("arn:aws:s3:::b/bob/x")));
+        assert!(!a("arn:aws:s3:::b/*/x").covers(&a("arn:aws:s3:::b/${aws:username}/x")));
+        // Overlaps.
+        assert!(a("arn:aws:s3:::b*").overlaps(&a("arn:aws:s3:::*/k")));
+        assert!(!a("arn:aws:s3:::a/*").overlaps(&a("arn:aws:s3:::b/*")));
+        assert!(v.overlaps(&a("arn:aws:s3:::b/bob/x")));
+        assert_eq!(
+            a("arn:aws:s3:::b*")
+                .intersection_example(&a("arn:aws:s3:::*/k"))
+                .as_deref(),
+            Some("arn:aws:s3:::b/k")
+        );
+    }
+}

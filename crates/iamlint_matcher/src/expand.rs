@@ -1,0 +1,129 @@
+//! Expansion of action patterns against the catalog.
+
+use iamlint_catalog::{ActionId, ActionSet, Catalog};
+
+use crate::action::{ActionPattern, Kind, Part};
+use crate::error::ExpandError;
+
+/// The catalog actions matched by `pattern`.
+///
+/// With a literal service part the work is one range lookup
+/// ([`Catalog::action_range_with_prefix`] on the literal prefix, `s3:get` for
+/// `s3:Get*`) and a filter over that range only. With a wildcard in the service
+/// part, the services are filtered first, then each matching service's range.
+pub fn expand(catalog: &Catalog, pattern: &ActionPattern) -> ActionSet {
+    let n = catalog.action_count();
+    let mut set = ActionSet::empty(n);
+    let (service, action) = match pattern.kind() {
+        Kind::All => return ActionSet::full(n),
+        Kind::Parts { service, action } => (service, action),
+    };
+    if !service.wild {
+        let range = catalog.action_range_with_prefix(pattern.literal_prefix());
+        add_matching(catalog, &mut set, range, service.text.len(), action);
+        return set;
+    }
+    let mut key = String::new();
+    for s in catalog.services() {
+        let prefix = catalog.service_prefix(s);
+        if !service.matches(prefix) {
+            continue;
+        }
+        key.clear();
+        key.extend(prefix.chars().map(|c| c.to_ascii_lowercase()));
+        key.push(':');
+        key.push_str(action.literal_prefix());
+        let range = catalog.action_range_with_prefix(&key);
+        add_matching(catalog, &mut set, range, prefix.len(), action);
+    }
+    set
+}
+
+/// Adds the actions of `range` (all of one service, sharing the action part's
+/// literal prefix) whose action name matches `action`.
+fn add_matching(
+    catalog: &Catalog,
+    set: &mut ActionSet,
+    range: std::ops::Range<ActionId>,
+    service_len: usize,
+    action: &Part,
+) {
+    if action.is_prefix_only() {
+        set.insert_range(range);
+        return;
+    }
+    for a in range {
+        let key = catalog.action_key(a);
+        if key
+            .get(service_len + 1..)
+            .is_some_and(|name| action.matches(name))
+        {
+            set.insert(a);
+        }
+    }
+}
+
+/// [`expand`], with an error when the pattern names nothing: an unknown service
+/// (literal service part), an unknown action (no wildcard), or a wildcard that
+/// matches no action. Errors carry a did-you-mean suggestion when one is close.
+///
+/// # Errors
+/// [`ExpandError`] as above.
+pub fn expand_checked(
+    catalog: &Catalog,
+    pattern: &ActionPattern,
+) -> Result<ActionSet, ExpandError> {
+    let (service, action) = match pattern.kind() {
+        Kind::All => return Ok(ActionSet::full(catalog.action_count())),
+        Kind::Parts { service, action } => (service, action),
+    };
+    if !service.wild {
+        let raw_service = pattern
+            .as_str()
+            .split_once(':')
+            .map_or(pattern.as_str(), |(s, _)| s);
+        let Some(sid) = catalog.service_by_prefix(&service.text) else {
+            return Err(ExpandError::UnknownService {
+                service: raw_service.to_owned(),
+                suggestion: catalog.suggest_service(&service.text).map(str::to_owned),
+            });
+        };
+        if !action.wild {
+            return match catalog.find_action(pattern.as_str()) {
+                Some(a) => {
+                    let mut set = ActionSet::empty(catalog.action_count());
+                    set.insert(a);
+                    Ok(set)
+                }
+                None => Err(ExpandError::UnknownAction {
+                    action: pattern.as_str().to_owned(),
+                    suggestion: pattern
+                        .as_str()
+                        .split_once(':')
+                        .and_then(|(_, name)| catalog.suggest_action(sid, name))
+                        .map(|a| catalog.action_full_name(a)),
+                }),
+            };
+        }
+    }
+    let set = expand(catalog, pattern);
+    if set.is_empty() {
+        return Err(ExpandError::NoMatch {
+            pattern: pattern.as_str().to_owned(),
+        });
+    }
+    Ok(set)
+}
+
+/// The actions a `NotAction` list grants: every catalog action matched by none
+/// of `patterns` (the complement of their union).
+pub fn expand_not<'a, I>(catalog: &Catalog, patterns: I) -> ActionSet
+where
+    I: IntoIterator<Item = &'a ActionPattern>,
+{
+    let mut union = ActionSet::empty(catalog.action_count());
+    for p in patterns {
+        union.union_with(&expand(catalog, p));
+    }
+    union.complement()
+}

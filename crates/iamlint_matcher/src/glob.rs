@@ -1,0 +1,365 @@
+//! The automaton engine shared by action and ARN patterns.
+//!
+//! A pattern is a list of [`Tok`]s. Its NFA has one state per position `0..=n`
+//! (position `n` accepts). Sets of positions are bitsets, so running a pattern on
+//! a string is the bit-parallel "shift-and" simulation, and deciding containment
+//! is a subset construction over a finite alphabet of representatives.
+//!
+//! ## The alphabet of representatives
+//! Two characters that occur in neither pattern and are not `:` or `/` behave the same in
+//! both automata, so every string maps to a string over a finite alphabet: the
+//! literal characters of both patterns, `:`, `/`, one "other" character, and (for
+//! containment) one opaque symbol per policy variable. A question about all
+//! strings is answered exactly by asking it about strings over that alphabet.
+
+use std::collections::{HashMap, HashSet, VecDeque};
+
+/// One element of a compiled pattern.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub(crate) enum Tok {
+    /// Exactly this character.
+    Lit(char),
+    /// Any one character not excluded by the mask ([`EX_COLON`], [`EX_SLASH`]):
+    /// `?` is `One(EX_COLON)`.
+    One(u8),
+    /// Any run of characters not excluded by the mask: `*` inside a segment is
+    /// `Star(EX_COLON)`, a segment-ending `*` is `Star(0)` ([`STAR_X`]).
+    Star(u8),
+    /// A policy variable, by id (ids are shared by the two patterns compared).
+    Var(u32),
+}
+
+/// Exclusion mask bit: the wildcard does not match `:`.
+pub(crate) const EX_COLON: u8 = 1;
+/// Exclusion mask bit: the wildcard does not match `/`.
+pub(crate) const EX_SLASH: u8 = 2;
+/// `?` in a pattern.
+pub(crate) const ONE: Tok = Tok::One(EX_COLON);
+/// `*` inside a segment.
+pub(crate) const STAR: Tok = Tok::Star(EX_COLON);
+/// `*` that ends a segment: matches anything.
+pub(crate) const STAR_X: Tok = Tok::Star(0);
+
+impl Tok {
+    pub(crate) fn is_star(&self) -> bool {
+        matches!(self, Tok::Star(_))
+    }
+}
+
+/// Whether a wildcard with exclusion mask `ex` matches the symbol.
+fn class_matches(ex: u8, sym: Sym) -> bool {
+    match sym {
+        Sym::Ch(':') => ex & EX_COLON == 0,
+        Sym::Ch('/') => ex & EX_SLASH == 0,
+        Sym::Ch(_) | Sym::Other => true,
+        Sym::Var(_) => ex == 0,
+    }
+}
+
+/// A symbol of the finite alphabet of representatives.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(crate) enum Sym {
+    Ch(char),
+    /// Any character that is not `:` or `/` and occurs in neither pattern.
+    Other,
+    /// The opaque value of a policy variable.
+    Var(u32),
+}
+
+/// A set of NFA positions.
+type Bits = Vec<u64>;
+
+fn bit(bits: &Bits, i: usize) -> bool {
+    bits.get(i / 64).is_some_and(|w| w >> (i % 64) & 1 == 1)
+}
+
+fn set_bit(bits: &mut Bits, i: usize) {
+    if let Some(w) = bits.get_mut(i / 64) {
+        *w |= 1 << (i % 64);
+    }
+}
+
+/// A pattern compiled for bit-parallel simulation.
+#[derive(Clone, Debug)]
+pub(crate) struct Nfa {
+    n: usize,
+    words: usize,
+    /// Positions of `One(ex)`, indexed by `ex`.
+    one: [Bits; 4],
+    /// Positions of `Star(ex)`, indexed by `ex`.
+    star: [Bits; 4],
+    /// Positions of any `Star`.
+    any_star: Bits,
+    /// Positions of `Lit(c)`, sorted by `c`.
+    lits: Vec<(char, Bits)>,
+    vars: Vec<(u32, Bits)>,
+}
+
+impl Nfa {
+    pub(crate) fn new(toks: &[Tok]) -> Nfa {
+        let n = toks.len();
+        let words = (n + 1).div_ceil(64);
+        let zero = vec![0u64; words];
+        let mut nfa = Nfa {
+            n,
+            words,
+            one: std::array::from_fn(|_| zero.clone()),
+            star: std::array::from_fn(|_| zero.clone()),
+            any_star: zero.clone(),
+            lits: Vec::new(),
+            vars: Vec::new(),
+        };
+        let mut lits: HashMap<char, Bits> = HashMap::new();
+        let mut vars: HashMap<u32, Bits> = HashMap::new();
+        for (i, t) in toks.iter().enumerate() {
+            match t {
+                Tok::Lit(c) => set_bit(lits.entry(*c).or_insert_with(|| zero.clone()), i),
+                Tok::One(ex) => {
+                    if let Some(b) = nfa.one.get_mut(usize::from(*ex & 3)) {
+                        set_bit(b, i);
+                    }
+                }
+                Tok::Star(ex) => {
+                    if let Some(b) = nfa.star.get_mut(usize::from(*ex & 3)) {
+                        set_bit(b, i);
+                    }
+                    set_bit(&mut nfa.any_star, i);
+                }
+                Tok::Var(v) => set_bit(vars.entry(*v).or_insert_with(|| zero.clone()), i),
+            }
+        }
+        nfa.lits = lits.into_iter().collect();
+        nfa.lits.sort_by_key(|(c, _)| *c);
+        nfa.vars = vars.into_iter().collect();
+        nfa
+    }
+
+    fn lit_mask(&self, c: char) -> Option<&Bits> {
+        self.lits
+            .binary_search_by_key(&c, |(k, _)| *k)
+            .ok()
+            .and_then(|i| self.lits.get(i))
+            .map(|(_, b)| b)
+    }
+
+    fn var_mask(&self, v: u32) -> Option<&Bits> {
+        self.vars.iter().find(|(k, _)| *k == v).map(|(_, b)| b)
+    }
+
+    /// Adds every position reachable through stars (which may match nothing).
+    fn close(&self, s: &mut Bits) {
+        let stars = &self.any_star;
+        loop {
+            let mut changed = false;
+            let mut carry = 0u64;
+            for (w, st) in s.iter_mut().zip(stars) {
+                let moved = ((*w & st) << 1) | carry;
+                carry = (*w & st) >> 63;
+                let next = *w | moved;
+                if next != *w {
+                    *w = next;
+                    changed = true;
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+    }
+
+    pub(crate) fn start(&self) -> Bits {
+        let mut s = vec![0u64; self.words];
+        set_bit(&mut s, 0);
+        self.close(&mut s);
+        s
+    }
+
+    pub(crate) fn accepts(&self, s: &Bits) -> bool {
+        bit(s, self.n)
+    }
+
+    /// The positions after reading `sym` from the positions `s`.
+    pub(crate) fn step(&self, s: &Bits, sym: Sym, out: &mut Bits) {
+        let (lit, var) = match sym {
+            Sym::Ch(c) => (self.lit_mask(c), None),
+            Sym::Other => (None, None),
+            Sym::Var(v) => (None, self.var_mask(v)),
+        };
+        let classes: [bool; 4] = std::array::from_fn(|ex| class_matches(ex as u8, sym));
+        let mut carry = 0u64;
+        for (i, o) in out.iter_mut().enumerate() {
+            let w = s.get(i).copied().unwrap_or(0);
+            let get = |b: Option<&Bits>| b.and_then(|b| b.get(i)).copied().unwrap_or(0);
+            let mut adv = get(lit) | get(var);
+            let mut stay = 0;
+            for (ex, ok) in classes.iter().enumerate() {
+                if *ok {
+                    adv |= get(self.one.get(ex));
+                    stay |= get(self.star.get(ex));
+                }
+            }
+            let moved = w & adv;
+            *o = (moved << 1) | carry | (w & stay);
+            carry = moved >> 63;
+        }
+        self.close(out);
+    }
+
+    /// Runs the automaton on a concrete string.
+    pub(crate) fn is_match(&self, text: &str) -> bool {
+        let mut cur = self.start();
+        let mut next = vec![0u64; self.words];
+        for c in text.chars() {
+            self.step(&cur, Sym::Ch(c), &mut next);
+            std::mem::swap(&mut cur, &mut next);
+            if cur.iter().all(|w| *w == 0) {
+                return false;
+            }
+        }
+        self.accepts(&cur)
+    }
+}
+
+/// The finite alphabet for questions about `a` and `b`, and the character that
+/// stands for "other" in examples.
+fn alphabet(a: &[Tok], b: &[Tok], with_vars: bool) -> (Vec<Sym>, char) {
+    let mut chars: Vec<char> = a
+        .iter()
+        .chain(b)
+        .filter_map(|t| match t {
+            Tok::Lit(c) => Some(*c),
+            _ => None,
+        })
+        .collect();
+    chars.push(':');
+    chars.push('/');
+    chars.sort_unstable();
+    chars.dedup();
+    let other = "xyzabcdefghijklmnopqrstuvw0123456789"
+        .chars()
+        .find(|c| !chars.contains(c))
+        .unwrap_or('\u{E000}');
+    // `Other` first, so that breadth-first examples prefer a plain letter.
+    let mut syms = vec![Sym::Other];
+    syms.extend(chars.into_iter().map(Sym::Ch));
+    if with_vars {
+        let mut vars: Vec<u32> = a
+            .iter()
+            .chain(b)
+            .filter_map(|t| match t {
+                Tok::Var(v) => Some(*v),
+                _ => None,
+            })
+            .collect();
+        vars.sort_unstable();
+        vars.dedup();
+        syms.extend(vars.into_iter().map(Sym::Var));
+    }
+    (syms, other)
+}
+
+/// Whether every string matched by `q` (and non-empty, if `nonempty`) is matched
+/// by `p`.
+///
+/// Exact over the alphabet of representatives (see the module docs): the search
+/// explores pairs (a position of `q`'s NFA, the subset of `p`'s NFA reached by the
+/// same word) and fails on a pair where `q` accepts and `p` does not. Variables
+/// are opaque symbols: a `Var` of `q` is matched only by the same variable of `p`
+/// or by a wildcard of `p` that excludes nothing (a segment-ending `*`).
+pub(crate) fn covers(p: &[Tok], q: &[Tok], nonempty: bool) -> bool {
+    let (syms, _) = alphabet(p, q, true);
+    let pn = Nfa::new(p);
+    let m = q.len();
+    let mut seen: HashSet<(usize, Bits, bool)> = HashSet::new();
+    let mut queue = VecDeque::new();
+    let start = (0usize, pn.start(), false);
+    seen.insert(start.clone());
+    queue.push_back(start);
+    let mut buf = vec![0u64; pn.words];
+    while let Some((i, set, consumed)) = queue.pop_front() {
+        if i == m && (consumed || !nonempty) && !pn.accepts(&set) {
+            return false;
+        }
+        let mut push = |st: (usize, Bits, bool)| {
+            if !seen.contains(&st) {
+                seen.insert(st.clone());
+                queue.push_back(st);
+            }
+        };
+        let Some(tok) = q.get(i) else { continue };
+        if tok.is_star() {
+            push((i + 1, set.clone(), consumed));
+        }
+        for &sym in &syms {
+            // `q` generates concrete characters from its wildcards; only its
+            // own variables generate variable symbols.
+            let next_i = match (tok, sym) {
+                (Tok::Lit(c), Sym::Ch(d)) if *c == d => i + 1,
+                (Tok::One(ex), Sym::Ch(_) | Sym::Other) if class_matches(*ex, sym) => i + 1,
+                (Tok::Star(ex), Sym::Ch(_) | Sym::Other) if class_matches(*ex, sym) => i,
+                (Tok::Var(v), Sym::Var(w)) if *v == w => i + 1,
+                _ => continue,
+            };
+            pn.step(&set, sym, &mut buf);
+            push((next_i, buf.clone(), true));
+        }
+    }
+    true
+}
+
+/// A shortest string matched by both `a` and `b` (non-empty if `nonempty`), or
+/// `None` when the languages are disjoint. Variables must have been replaced
+/// (see [`vars_as_wildcards`]) before calling.
+pub(crate) fn intersection_example(a: &[Tok], b: &[Tok], nonempty: bool) -> Option<String> {
+    let (syms, other) = alphabet(a, b, false);
+    let (an, bn) = (Nfa::new(a), Nfa::new(b));
+    type State = (Bits, Bits, bool);
+    let mut parent: HashMap<State, Option<(State, char)>> = HashMap::new();
+    let start: State = (an.start(), bn.start(), false);
+    parent.insert(start.clone(), None);
+    let mut queue = VecDeque::from([start]);
+    while let Some(st) = queue.pop_front() {
+        let (sa, sb, consumed) = &st;
+        if (*consumed || !nonempty) && an.accepts(sa) && bn.accepts(sb) {
+            let mut out = Vec::new();
+            let mut cur = st.clone();
+            while let Some(Some((prev, c))) = parent.get(&cur) {
+                out.push(*c);
+                cur = prev.clone();
+            }
+            out.reverse();
+            return Some(out.into_iter().collect());
+        }
+        for &sym in &syms {
+            let mut na = vec![0u64; an.words];
+            let mut nb = vec![0u64; bn.words];
+            an.step(sa, sym, &mut na);
+            bn.step(sb, sym, &mut nb);
+            if na.iter().all(|w| *w == 0) || nb.iter().all(|w| *w == 0) {
+                continue;
+            }
+            let c = match sym {
+                Sym::Ch(c) => c,
+                _ => other,
+            };
+            let next: State = (na, nb, true);
+            if !parent.contains_key(&next) {
+                parent.insert(next.clone(), Some((st.clone(), c)));
+                queue.push_back(next);
+            }
+        }
+    }
+    None
+}
+
+/// The tokens with every variable replaced by a segment-ending `*`: a variable may
+/// stand for any value, so this over-approximates the strings the pattern can
+/// match once its variables are resolved.
+pub(crate) fn vars_as_wildcards(toks: &[Tok]) -> Vec<Tok> {
+    toks.iter()
+        .map(|t| match t {
+            Tok::Var(_) => STAR_X,
+            t => t.clone(),
+        })
+        .collect()
+}
