@@ -21,13 +21,6 @@ pub enum Input {
 }
 
 impl Input {
-    pub fn path(&self) -> Option<&Path> {
-        match self {
-            Input::Explicit(p) | Input::Walked(p) => Some(p),
-            Input::Stdin => None,
-        }
-    }
-
     pub fn display_name(&self) -> String {
         match self {
             Input::Explicit(p) | Input::Walked(p) => display_path(p),

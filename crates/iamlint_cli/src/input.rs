@@ -8,7 +8,6 @@ use std::sync::Arc;
 
 /// One input after reading and loading.
 pub struct Loaded {
-    pub input: Input,
     pub source: Arc<SourceFile>,
     /// `Err` when the file could not be read at all.
     pub file: Result<PolicyFile, ReadError>,
@@ -37,13 +36,11 @@ pub fn load(input: &Input, opts: &LoadOptions) -> Loaded {
         Ok(text) => {
             let file = load_text(&name, &text, opts);
             Loaded {
-                input: input.clone(),
                 source: SourceFile::new(name, text),
                 file: Ok(file),
             }
         }
         Err(e) => Loaded {
-            input: input.clone(),
             source: SourceFile::new(name, String::new()),
             file: Err(e),
         },

@@ -1,5 +1,8 @@
 //! The `iamlint` command line.
 
+mod catalog_cmd;
+mod check;
+mod config;
 mod discover;
 mod input;
 
@@ -68,7 +71,58 @@ impl LoadArgs {
 }
 
 #[derive(Subcommand)]
+enum CatalogCommand {
+    /// Where the catalog comes from and what it holds
+    Info {
+        #[arg(long, value_enum, default_value_t = InspectFormat::Text)]
+        format: InspectFormat,
+    },
+    /// One action: access level, resource types (ARN formats, required or not),
+    /// condition keys
+    Show {
+        /// `service:Action`, case-insensitive
+        action: String,
+        #[arg(long, value_enum, default_value_t = InspectFormat::Text)]
+        format: InspectFormat,
+    },
+}
+
+#[derive(Subcommand)]
 enum Command {
+    /// Lint policies: files, directories (walked, honouring .gitignore) or `-`
+    Check(check::CheckArgs),
+    /// List the catalog actions a pattern matches (`s3:Get*`, `*Object*`, `iam:Pass?ole`)
+    Expand {
+        /// Action patterns
+        #[arg(required = true)]
+        patterns: Vec<String>,
+        /// Print the complement of the patterns' union, as `NotAction` grants it
+        #[arg(long)]
+        not: bool,
+        #[arg(long, value_enum, default_value_t = InspectFormat::Text)]
+        format: InspectFormat,
+        /// Use a catalog imported with `cargo xtask catalog-import`
+        #[arg(long, value_name = "DIR")]
+        catalog: Option<PathBuf>,
+    },
+    /// The embedded AWS catalog
+    Catalog {
+        #[command(subcommand)]
+        command: CatalogCommand,
+        /// Use a catalog imported with `cargo xtask catalog-import`
+        #[arg(long, value_name = "DIR", global = true)]
+        catalog: Option<PathBuf>,
+    },
+    /// List every rule: code, name, group, default severity
+    Rules {
+        #[arg(long, value_enum, default_value_t = InspectFormat::Text)]
+        format: InspectFormat,
+    },
+    /// Print a rule's documentation page
+    Explain {
+        /// A rule code (`IAM202`) or name (`service-wildcard`)
+        rule: String,
+    },
     /// Show what the parser understood: documents, kinds, logical paths and the
     /// normalized statements with the line:col of each element
     Inspect {
@@ -95,6 +149,31 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<ExitCode, String> {
     match cli.command {
+        Command::Check(args) => check::run(args),
+        Command::Expand {
+            patterns,
+            not,
+            format,
+            catalog,
+        } => catalog_cmd::expand(
+            check::catalog(catalog.as_deref())?,
+            &patterns,
+            not,
+            format == InspectFormat::Json,
+        ),
+        Command::Catalog { command, catalog } => {
+            let c = check::catalog(catalog.as_deref())?;
+            match command {
+                CatalogCommand::Info { format } => {
+                    catalog_cmd::info(c, format == InspectFormat::Json)
+                }
+                CatalogCommand::Show { action, format } => {
+                    catalog_cmd::show(c, &action, format == InspectFormat::Json)
+                }
+            }
+        }
+        Command::Rules { format } => catalog_cmd::rules(format == InspectFormat::Json),
+        Command::Explain { rule } => catalog_cmd::explain(&rule),
         Command::Inspect {
             paths,
             format,
@@ -118,7 +197,11 @@ fn inspect(paths: &[PathBuf], format: InspectFormat, load: &LoadArgs) -> Result<
             Ok(file) => match format {
                 InspectFormat::Text => print!(
                     "{}",
-                    iamlint_policy::describe::to_text(&loaded.source.name, &loaded.source.text, file)
+                    iamlint_policy::describe::to_text(
+                        &loaded.source.name,
+                        &loaded.source.text,
+                        file
+                    )
                 ),
                 InspectFormat::Json => json_out.push(iamlint_policy::describe::to_json(
                     &loaded.source.name,

@@ -8,32 +8,124 @@ use iamlint_syntax::{Limits, Node, Value};
 /// Where policy documents live in each resource type: (type, property path, kind).
 /// A path segment `Policies[*]` walks a list; `.PolicyDocument` then reads each item.
 const DOCUMENT_PROPERTIES: &[(&str, &str, PolicyKind)] = &[
-    ("AWS::IAM::Role", "AssumeRolePolicyDocument", PolicyKind::Trust),
-    ("AWS::IAM::Role", "Policies[*].PolicyDocument", PolicyKind::Identity),
-    ("AWS::IAM::User", "Policies[*].PolicyDocument", PolicyKind::Identity),
-    ("AWS::IAM::Group", "Policies[*].PolicyDocument", PolicyKind::Identity),
+    (
+        "AWS::IAM::Role",
+        "AssumeRolePolicyDocument",
+        PolicyKind::Trust,
+    ),
+    (
+        "AWS::IAM::Role",
+        "Policies[*].PolicyDocument",
+        PolicyKind::Identity,
+    ),
+    (
+        "AWS::IAM::User",
+        "Policies[*].PolicyDocument",
+        PolicyKind::Identity,
+    ),
+    (
+        "AWS::IAM::Group",
+        "Policies[*].PolicyDocument",
+        PolicyKind::Identity,
+    ),
     ("AWS::IAM::Policy", "PolicyDocument", PolicyKind::Identity),
-    ("AWS::IAM::ManagedPolicy", "PolicyDocument", PolicyKind::Identity),
-    ("AWS::IAM::RolePolicy", "PolicyDocument", PolicyKind::Identity),
-    ("AWS::IAM::UserPolicy", "PolicyDocument", PolicyKind::Identity),
-    ("AWS::IAM::GroupPolicy", "PolicyDocument", PolicyKind::Identity),
-    ("AWS::S3::BucketPolicy", "PolicyDocument", PolicyKind::Resource),
-    ("AWS::SQS::QueuePolicy", "PolicyDocument", PolicyKind::Resource),
-    ("AWS::SNS::TopicPolicy", "PolicyDocument", PolicyKind::Resource),
+    (
+        "AWS::IAM::ManagedPolicy",
+        "PolicyDocument",
+        PolicyKind::Identity,
+    ),
+    (
+        "AWS::IAM::RolePolicy",
+        "PolicyDocument",
+        PolicyKind::Identity,
+    ),
+    (
+        "AWS::IAM::UserPolicy",
+        "PolicyDocument",
+        PolicyKind::Identity,
+    ),
+    (
+        "AWS::IAM::GroupPolicy",
+        "PolicyDocument",
+        PolicyKind::Identity,
+    ),
+    (
+        "AWS::S3::BucketPolicy",
+        "PolicyDocument",
+        PolicyKind::Resource,
+    ),
+    (
+        "AWS::SQS::QueuePolicy",
+        "PolicyDocument",
+        PolicyKind::Resource,
+    ),
+    (
+        "AWS::SNS::TopicPolicy",
+        "PolicyDocument",
+        PolicyKind::Resource,
+    ),
     ("AWS::KMS::Key", "KeyPolicy", PolicyKind::Resource),
-    ("AWS::ECR::Repository", "RepositoryPolicyText", PolicyKind::Resource),
-    ("AWS::SecretsManager::ResourcePolicy", "ResourcePolicy", PolicyKind::Resource),
-    ("AWS::OpenSearchService::Domain", "AccessPolicies", PolicyKind::Resource),
-    ("AWS::Elasticsearch::Domain", "AccessPolicies", PolicyKind::Resource),
-    ("AWS::Serverless::Function", "Policies[*]", PolicyKind::Identity),
-    ("AWS::Serverless::Function", "Policies", PolicyKind::Identity),
-    ("AWS::SSO::PermissionSet", "InlinePolicy", PolicyKind::Identity),
-    ("AWS::Backup::BackupVault", "AccessPolicy", PolicyKind::Resource),
-    ("AWS::EFS::FileSystem", "FileSystemPolicy", PolicyKind::Resource),
-    ("AWS::Logs::ResourcePolicy", "PolicyDocument", PolicyKind::Resource),
+    (
+        "AWS::ECR::Repository",
+        "RepositoryPolicyText",
+        PolicyKind::Resource,
+    ),
+    (
+        "AWS::SecretsManager::ResourcePolicy",
+        "ResourcePolicy",
+        PolicyKind::Resource,
+    ),
+    (
+        "AWS::OpenSearchService::Domain",
+        "AccessPolicies",
+        PolicyKind::Resource,
+    ),
+    (
+        "AWS::Elasticsearch::Domain",
+        "AccessPolicies",
+        PolicyKind::Resource,
+    ),
+    (
+        "AWS::Serverless::Function",
+        "Policies[*]",
+        PolicyKind::Identity,
+    ),
+    (
+        "AWS::Serverless::Function",
+        "Policies",
+        PolicyKind::Identity,
+    ),
+    (
+        "AWS::SSO::PermissionSet",
+        "InlinePolicy",
+        PolicyKind::Identity,
+    ),
+    (
+        "AWS::Backup::BackupVault",
+        "AccessPolicy",
+        PolicyKind::Resource,
+    ),
+    (
+        "AWS::EFS::FileSystem",
+        "FileSystemPolicy",
+        PolicyKind::Resource,
+    ),
+    (
+        "AWS::Logs::ResourcePolicy",
+        "PolicyDocument",
+        PolicyKind::Resource,
+    ),
     ("AWS::ApiGateway::RestApi", "Policy", PolicyKind::Resource),
-    ("AWS::CodeArtifact::Repository", "PermissionsPolicyDocument", PolicyKind::Resource),
-    ("AWS::CodeArtifact::Domain", "PermissionsPolicyDocument", PolicyKind::Resource),
+    (
+        "AWS::CodeArtifact::Repository",
+        "PermissionsPolicyDocument",
+        PolicyKind::Resource,
+    ),
+    (
+        "AWS::CodeArtifact::Domain",
+        "PermissionsPolicyDocument",
+        PolicyKind::Resource,
+    ),
     ("AWS::Events::EventBus", "Policy", PolicyKind::Resource),
     ("AWS::Organizations::Policy", "Content", PolicyKind::Scp),
 ];
@@ -307,4 +399,50 @@ fn repoint(doc: &mut Document, span: iamlint_syntax::Span) {
             }
         }
     }
+}
+
+/// `Metadata: iamlint: ignore:` entries of every resource.
+pub fn metadata_ignores(root: &Node) -> Vec<MetadataIgnore> {
+    let mut out = Vec::new();
+    let Some(resources) = root.get("Resources").and_then(Node::as_map) else {
+        return out;
+    };
+    for r in resources {
+        let Some(list) = r
+            .value
+            .get("Metadata")
+            .and_then(|m| m.get("iamlint"))
+            .and_then(|m| m.get("ignore"))
+            .and_then(Node::as_seq)
+        else {
+            continue;
+        };
+        for item in list {
+            let (rule, reason) = match &item.value {
+                Value::String(s, _) => match s.split_once(':') {
+                    Some((rule, reason)) => {
+                        (rule.trim().to_string(), Some(reason.trim().to_string()))
+                    }
+                    None => (s.trim().to_string(), None),
+                },
+                Value::Map(_) => (
+                    item.get("rule")
+                        .and_then(|n| n.scalar_text())
+                        .map(|c| c.into_owned())
+                        .unwrap_or_default(),
+                    item.get("reason")
+                        .and_then(|n| n.scalar_text())
+                        .map(|c| c.into_owned()),
+                ),
+                _ => continue,
+            };
+            out.push(MetadataIgnore {
+                resource: r.key.clone(),
+                rule,
+                reason: reason.filter(|r| !r.trim().is_empty()),
+                span: item.span,
+            });
+        }
+    }
+    out
 }

@@ -182,7 +182,11 @@ pub fn to_text(name: &str, text: &str, file: &PolicyFile) -> String {
         let _ = writeln!(
             out,
             "  document {} [{}{}] at {}",
-            if d.origin.path.is_empty() { "<file>" } else { &d.origin.path },
+            if d.origin.path.is_empty() {
+                "<file>"
+            } else {
+                &d.origin.path
+            },
             d.kind.as_str(),
             if d.kind_inferred { ", inferred" } else { "" },
             p.at(d.span)
@@ -196,7 +200,9 @@ pub fn to_text(name: &str, text: &str, file: &PolicyFile) -> String {
                 "    {} at {}{}",
                 s.path,
                 p.at(s.span),
-                s.sid_text().map(|x| format!(" Sid={x}")).unwrap_or_default()
+                s.sid_text()
+                    .map(|x| format!(" Sid={x}"))
+                    .unwrap_or_default()
             );
             let eff = match (&s.effect, &s.effect_text) {
                 (Some(e), _) => format!("{e:?}"),
@@ -223,7 +229,11 @@ pub fn to_text(name: &str, text: &str, file: &PolicyFile) -> String {
                     let _ = writeln!(
                         out,
                         "      {} {} {} at {}",
-                        if pr.negated { "NotPrincipal" } else { "Principal" },
+                        if pr.negated {
+                            "NotPrincipal"
+                        } else {
+                            "Principal"
+                        },
                         v.principal_type,
                         v.value.display(),
                         p.at(v.value.span)

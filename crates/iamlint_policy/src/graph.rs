@@ -25,7 +25,7 @@ pub enum ActionItem {
 /// What one `Resource`/`NotResource` item denotes.
 #[derive(Clone, Debug)]
 pub enum ResourceItem {
-    Pattern(ArnPattern),
+    Pattern(Box<ArnPattern>),
     /// Not parseable as a resource pattern (message).
     Invalid(String),
     /// Contains a placeholder or intrinsic.
@@ -74,7 +74,7 @@ fn resource_item(text: &Text) -> ResourceItem {
         return ResourceItem::Unresolved;
     };
     match ArnPattern::parse(s) {
-        Ok(p) => ResourceItem::Pattern(p),
+        Ok(p) => ResourceItem::Pattern(Box::new(p)),
         Err(e) => ResourceItem::Invalid(e.to_string()),
     }
 }

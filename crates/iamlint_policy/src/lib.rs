@@ -14,6 +14,8 @@ pub mod model;
 pub mod normalize;
 pub mod text;
 
-pub use load::{bytes_to_text, classify, detect_syntax, load_text, read_text, LoadOptions, ReadError};
+pub use load::{
+    bytes_to_text, classify, detect_syntax, load_text, read_text, LoadOptions, ReadError,
+};
 pub use model::*;
 pub use text::Vars;

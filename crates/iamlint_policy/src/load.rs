@@ -140,6 +140,7 @@ pub fn load_text(name: &str, text: &str, opts: &LoadOptions) -> PolicyFile {
         syntax_errors: parsed.errors,
         duplicate_keys: parsed.duplicate_keys,
         issues: Vec::new(),
+        metadata_ignores: Vec::new(),
     };
     if !file.syntax_errors.is_empty() && parsed.documents.is_empty() {
         file.kind = FileKind::Unparsed;
@@ -167,6 +168,7 @@ pub fn load_text(name: &str, text: &str, opts: &LoadOptions) -> PolicyFile {
                 file.documents.extend(docs);
                 file.managed_policies.extend(refs);
                 file.issues.extend(issues);
+                file.metadata_ignores.extend(cfn::metadata_ignores(root));
             }
             _ => {}
         }

@@ -74,7 +74,10 @@ pub enum Part {
     /// An unknown value. `name` is what the user would bind with `--var NAME=VALUE`: the
     /// placeholder's inner text (`REGION`, `AWS ACCOUNT ID`), the template variable, the
     /// referenced CloudFormation name; for other functions, the source text.
-    Hole { kind: HoleKind, name: String },
+    Hole {
+        kind: HoleKind,
+        name: String,
+    },
 }
 
 /// A string value of the policy, with where it came from.
@@ -284,16 +287,36 @@ pub struct Operator {
 pub const OPERATORS: &[(&str, OperatorFamily, bool, bool)] = &[
     ("StringEquals", OperatorFamily::String, false, false),
     ("StringNotEquals", OperatorFamily::String, true, false),
-    ("StringEqualsIgnoreCase", OperatorFamily::String, false, false),
-    ("StringNotEqualsIgnoreCase", OperatorFamily::String, true, false),
+    (
+        "StringEqualsIgnoreCase",
+        OperatorFamily::String,
+        false,
+        false,
+    ),
+    (
+        "StringNotEqualsIgnoreCase",
+        OperatorFamily::String,
+        true,
+        false,
+    ),
     ("StringLike", OperatorFamily::String, false, true),
     ("StringNotLike", OperatorFamily::String, true, true),
     ("NumericEquals", OperatorFamily::Numeric, false, false),
     ("NumericNotEquals", OperatorFamily::Numeric, true, false),
     ("NumericLessThan", OperatorFamily::Numeric, false, false),
-    ("NumericLessThanEquals", OperatorFamily::Numeric, false, false),
+    (
+        "NumericLessThanEquals",
+        OperatorFamily::Numeric,
+        false,
+        false,
+    ),
     ("NumericGreaterThan", OperatorFamily::Numeric, false, false),
-    ("NumericGreaterThanEquals", OperatorFamily::Numeric, false, false),
+    (
+        "NumericGreaterThanEquals",
+        OperatorFamily::Numeric,
+        false,
+        false,
+    ),
     ("DateEquals", OperatorFamily::Date, false, false),
     ("DateNotEquals", OperatorFamily::Date, true, false),
     ("DateLessThan", OperatorFamily::Date, false, false),
@@ -522,4 +545,17 @@ pub struct PolicyFile {
     pub duplicate_keys: Vec<iamlint_syntax::DuplicateKey>,
     /// Issues outside any document (a CloudFormation policy property of the wrong shape).
     pub issues: Vec<ModelIssue>,
+    /// `Metadata: iamlint: ignore:` entries of CloudFormation resources.
+    pub metadata_ignores: Vec<MetadataIgnore>,
+}
+
+/// One `Metadata: { iamlint: { ignore: [ {rule: X, reason: Y} ] } }` entry (or the
+/// shorthand `- "X: reason"`) on a CloudFormation resource.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MetadataIgnore {
+    /// The logical id of the resource; findings under `Resources.<id>.` are covered.
+    pub resource: String,
+    pub rule: String,
+    pub reason: Option<String>,
+    pub span: Span,
 }

@@ -262,13 +262,7 @@ fn statement(cx: &mut Ctx<'_>, node: &Node, path: String, out: &mut Vec<Statemen
     out.push(st);
 }
 
-fn list_element(
-    cx: &mut Ctx<'_>,
-    e: &Entry,
-    p: &str,
-    base: &str,
-    slot: &mut Option<ElementList>,
-) {
+fn list_element(cx: &mut Ctx<'_>, e: &Entry, p: &str, base: &str, slot: &mut Option<ElementList>) {
     let negated = e.key.starts_with("Not");
     if let Some(prev) = slot {
         let (a, b) = (prev.key_name(base), e.key.clone());
@@ -339,7 +333,11 @@ fn principal(cx: &mut Ctx<'_>, e: &Entry, p: &str, slot: &mut Option<PrincipalBl
             path: p.to_string(),
             message: format!(
                 "a statement cannot have both `{}` and `{}`",
-                if prev.negated { "NotPrincipal" } else { "Principal" },
+                if prev.negated {
+                    "NotPrincipal"
+                } else {
+                    "Principal"
+                },
                 e.key
             ),
             related: Some(prev.key_span),
@@ -493,9 +491,12 @@ pub fn infer_kind(node: &Node) -> PolicyKind {
             _ => vec![],
         };
         !actions.is_empty()
-            && actions
-                .iter()
-                .all(|a| a.starts_with("sts:assumerole") || a == "sts:tagsession" || a == "sts:setsourceidentity" || a == "sts:setcontext")
+            && actions.iter().all(|a| {
+                a.starts_with("sts:assumerole")
+                    || a == "sts:tagsession"
+                    || a == "sts:setsourceidentity"
+                    || a == "sts:setcontext"
+            })
     });
     if all_assume {
         PolicyKind::Trust

@@ -272,7 +272,9 @@ pub fn split_placeholders(s: &str, vars: &Vars, out: &mut Vec<Part>) {
     let mut i = 0;
     while i < bytes.len() {
         let found = match bytes[i] {
-            b'<' => angle_placeholder(&s[i..]).map(|(len, name)| (len, name, HoleKind::Placeholder)),
+            b'<' => {
+                angle_placeholder(&s[i..]).map(|(len, name)| (len, name, HoleKind::Placeholder))
+            }
             b'{' if s[i..].starts_with("{{") => {
                 template_var(&s[i..]).map(|(len, name)| (len, name, HoleKind::TemplateVar))
             }

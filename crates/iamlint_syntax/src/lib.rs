@@ -8,11 +8,35 @@
 //! Both loaders are iterative or depth-limited (see [`Limits`]), so hostile input (deep
 //! nesting, YAML alias bombs, huge files) produces an error, never a stack overflow or an
 //! unbounded allocation.
+//!
+//! # Spans
+//!
+//! Every span is a byte range into the source as given (a leading
+//! byte-order mark stays counted). What a span covers:
+//!
+//! - a JSON value: the value as written, strings with their quotes, objects from `{` to `}`;
+//! - a YAML plain scalar: the text as written (a multi-line plain scalar spans its lines);
+//!   an empty scalar (`Key:` with no value) is an empty span right after the `:` or tag;
+//! - a YAML quoted scalar: including its quotes (`'...'`, `"..."`);
+//! - a YAML block scalar (`|`, `>`): its content lines, from the first content character to
+//!   the last, without the `|`/`>` header and without trailing blank lines;
+//! - a YAML flow collection: from `[`/`{` to `]`/`}`; a block collection: from its first
+//!   key or `-` to the end of its last value, trailing blanks and comments excluded;
+//! - a tagged or anchored YAML node: the value only; the tag has its own span
+//!   ([`Tag::span`]);
+//! - a YAML alias (`*name`) expanded to a copy of the anchored node: the copy's root has the
+//!   alias's span, the nodes inside it keep the spans of the anchored text;
+//! - an entry key ([`Entry::key_span`]): the key as written, as for a value.
+//!
+//! YAML merge keys (`<<`) are not merged: `<<` is an ordinary key.
 
+mod debug;
+mod dup;
 mod json;
 mod line_index;
 mod yaml;
 
+pub use debug::debug_tree;
 pub use json::parse_json;
 pub use line_index::{LineCol, LineIndex};
 pub use yaml::parse_yaml;

@@ -1,0 +1,244 @@
+//! `iamlint expand`, `iamlint catalog info|show`, `iamlint rules`, `iamlint explain`.
+
+use iamlint_catalog::{ActionId, ActionSet, Catalog};
+use iamlint_matcher::{ActionPattern, ExpandError};
+use serde_json::json;
+use std::process::ExitCode;
+
+fn pattern_error(raw: &str, e: &ExpandError) -> String {
+    format!("`{raw}`: {e}")
+}
+
+/// Expand every pattern; `--not` gives the complement of their union.
+pub fn expand(
+    catalog: &Catalog,
+    patterns: &[String],
+    not: bool,
+    json_out: bool,
+) -> Result<ExitCode, String> {
+    let mut set = ActionSet::empty(catalog.action_count());
+    let mut errors = Vec::new();
+    for raw in patterns {
+        let p = match ActionPattern::parse(raw) {
+            Ok(p) => p,
+            Err(e) => {
+                errors.push(format!("`{raw}`: {e}"));
+                continue;
+            }
+        };
+        match iamlint_matcher::expand_checked(catalog, &p) {
+            Ok(s) => set.union_with(&s),
+            Err(e) => errors.push(pattern_error(raw, &e)),
+        }
+    }
+    if !errors.is_empty() {
+        for e in &errors {
+            eprintln!("error: {e}");
+        }
+        return Ok(ExitCode::from(2));
+    }
+    if not {
+        set = set.complement();
+    }
+    if json_out {
+        let actions: Vec<serde_json::Value> = set.iter().map(|a| action_json(catalog, a)).collect();
+        let v = json!({"count": actions.len(), "actions": actions});
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&v).map_err(|e| e.to_string())?
+        );
+    } else {
+        let mut out = String::with_capacity(set.len() * 24);
+        for a in set.iter() {
+            out.push_str(catalog.service_prefix(catalog.action_service(a)));
+            out.push(':');
+            out.push_str(catalog.action_name(a));
+            out.push('\n');
+        }
+        print!("{out}");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn action_json(catalog: &Catalog, a: ActionId) -> serde_json::Value {
+    let resources: Vec<serde_json::Value> = catalog
+        .action_resources(a)
+        .map(|r| {
+            json!({
+                "resource_type": catalog.resource_type_name(r.resource_type),
+                "required": r.required,
+                "arn_formats": catalog.resource_type_arn_formats(r.resource_type).collect::<Vec<_>>(),
+                "condition_keys": r.condition_keys.iter().collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    json!({
+        "action": catalog.action_full_name(a),
+        "access_level": catalog.access_level(a).as_str(),
+        "resource_types": resources,
+        "condition_keys": catalog.action_condition_keys(a).collect::<Vec<_>>(),
+        "dependent_actions": catalog.dependent_actions(a).collect::<Vec<_>>(),
+    })
+}
+
+pub fn info(catalog: &Catalog, json_out: bool) -> Result<ExitCode, String> {
+    let p = catalog.provenance();
+    if json_out {
+        let v = json!({
+            "source": p.source,
+            "version": p.version,
+            "data_date": p.data_date,
+            "imported_at": p.imported_at,
+            "licence": p.licence,
+            "sha256": p.sha256,
+            "services": catalog.service_count(),
+            "actions": catalog.action_count(),
+            "resource_types": catalog.resource_type_count(),
+            "condition_keys": catalog.condition_key_count(),
+        });
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&v).map_err(|e| e.to_string())?
+        );
+    } else {
+        println!("source:          {}", p.source);
+        println!("version:         {}", p.version);
+        println!("data date:       {}", p.data_date);
+        println!("imported:        {}", p.imported_at);
+        println!("licence:         {}", p.licence);
+        println!("sha256:          {}", p.sha256);
+        println!("services:        {}", catalog.service_count());
+        println!("actions:         {}", catalog.action_count());
+        println!("resource types:  {}", catalog.resource_type_count());
+        println!("condition keys:  {}", catalog.condition_key_count());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn show(catalog: &Catalog, name: &str, json_out: bool) -> Result<ExitCode, String> {
+    let Some(a) = catalog.find_action(name) else {
+        let hint = match name.split_once(':') {
+            Some((svc, act)) => match catalog.service_by_prefix(svc) {
+                Some(s) => catalog
+                    .suggest_action(s, act)
+                    .map(|x| format!("; did you mean `{}`?", catalog.action_full_name(x))),
+                None => catalog
+                    .suggest_service(svc)
+                    .map(|x| format!("; no service `{svc}`, did you mean `{x}`?")),
+            },
+            None => None,
+        };
+        return Err(format!(
+            "`{name}` is not an action in the catalog{}",
+            hint.unwrap_or_default()
+        ));
+    };
+    if json_out {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&action_json(catalog, a)).map_err(|e| e.to_string())?
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    let s = catalog.action_service(a);
+    println!("{}", catalog.action_full_name(a));
+    println!(
+        "  service:       {} ({})",
+        catalog.service_prefix(s),
+        catalog.service_name(s)
+    );
+    println!("  access level:  {}", catalog.access_level(a).as_str());
+    let res: Vec<_> = catalog.action_resources(a).collect();
+    if res.is_empty() {
+        println!("  resource types: none (the action only works with `\"Resource\": \"*\"`)");
+    } else {
+        println!("  resource types:");
+        for r in res {
+            println!(
+                "    {}{}",
+                catalog.resource_type_name(r.resource_type),
+                if r.required { " (required)" } else { "" }
+            );
+            for f in catalog.resource_type_arn_formats(r.resource_type) {
+                println!("      {f}");
+            }
+            let keys: Vec<&str> = r.condition_keys.iter().collect();
+            if !keys.is_empty() {
+                println!("      condition keys: {}", keys.join(", "));
+            }
+        }
+    }
+    let keys: Vec<&str> = catalog.action_condition_keys(a).collect();
+    if !keys.is_empty() {
+        println!("  condition keys:");
+        for k in keys {
+            let ty = catalog
+                .condition_key(k)
+                .map(|i| {
+                    format!(
+                        "{:?}{}",
+                        i.ty.base,
+                        if i.ty.multivalued {
+                            " (multivalued)"
+                        } else {
+                            ""
+                        }
+                    )
+                })
+                .unwrap_or_default();
+            println!("    {k}  {ty}");
+        }
+    }
+    let deps: Vec<&str> = catalog.dependent_actions(a).collect();
+    if !deps.is_empty() {
+        println!("  dependent actions: {}", deps.join(", "));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn rules(json_out: bool) -> Result<ExitCode, String> {
+    let rules = iamlint_rules::registry::all_rules();
+    if json_out {
+        let v: Vec<serde_json::Value> = rules
+            .iter()
+            .map(|r| {
+                let i = r.info();
+                json!({
+                    "code": i.code, "name": i.name, "group": i.group,
+                    "severity": i.default_severity.as_str(),
+                    "enabled": i.enabled_by_default, "summary": i.summary,
+                })
+            })
+            .collect();
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&v).map_err(|e| e.to_string())?
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!(
+        "{:<7} {:<36} {:<16} {:<8} {:<3} summary",
+        "code", "name", "group", "severity", "on"
+    );
+    for r in rules {
+        let i = r.info();
+        println!(
+            "{:<7} {:<36} {:<16} {:<8} {:<3} {}",
+            i.code,
+            i.name,
+            i.group,
+            i.default_severity.as_str(),
+            if i.enabled_by_default { "yes" } else { "no" },
+            i.summary
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn explain(key: &str) -> Result<ExitCode, String> {
+    let Some(r) = iamlint_rules::registry::find_rule(key) else {
+        return Err(format!("no rule is named `{key}` (see `iamlint rules`)"));
+    };
+    print!("{}", iamlint_rules::docs::rule_page(r.info()));
+    Ok(ExitCode::SUCCESS)
+}

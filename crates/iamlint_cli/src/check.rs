@@ -1,0 +1,292 @@
+//! `iamlint check`: discover → load → normalize → rules → report.
+
+use crate::config::{self, Config};
+use crate::discover::{self, display_path};
+use crate::input;
+use crate::LoadArgs;
+use clap::ValueEnum;
+use iamlint_catalog::Catalog;
+use iamlint_report::{render, Format, RenderOptions, Report, Severity};
+use iamlint_rules::suppress::ConfigSuppression;
+use iamlint_rules::{check_file, CheckOptions, RuleSelection};
+use rayon::prelude::*;
+use std::collections::BTreeMap;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum OutputFormat {
+    Human,
+    Json,
+    Sarif,
+    Github,
+    Compact,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct CheckArgs {
+    /// Files and directories to check (`-` for standard input)
+    #[arg(default_value = ".")]
+    pub paths: Vec<PathBuf>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
+    pub format: OutputFormat,
+    /// Exit with 1 when a finding is at or above this severity
+    #[arg(long, value_name = "SEVERITY", value_parser = ["error", "warning", "info"])]
+    pub fail_on: Option<String>,
+    /// Run only these rules: codes, code prefixes (`IAM2`), names, or `ALL`
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    pub select: Vec<String>,
+    /// Skip these rules: codes, code prefixes or names
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    pub ignore: Vec<String>,
+    /// Use this configuration file instead of looking for `iamlint.toml`
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Ignore any `iamlint.toml`
+    #[arg(long, conflicts_with = "config")]
+    pub no_config: bool,
+    /// Record today's findings in FILE (and exit 0)
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
+    /// Report only findings that are not in FILE
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// When to use colours (`auto`: on a terminal, unless NO_COLOR is set)
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    /// Use a catalog imported with `cargo xtask catalog-import` instead of the embedded one
+    #[arg(long, value_name = "DIR")]
+    pub catalog: Option<PathBuf>,
+    #[command(flatten)]
+    pub load: LoadArgs,
+}
+
+/// Load the catalog: embedded, or `--catalog DIR`.
+pub fn catalog(dir: Option<&Path>) -> Result<&'static Catalog, String> {
+    match dir {
+        None => Ok(Catalog::embedded()),
+        Some(d) => {
+            let c = Catalog::from_dir(d)
+                .map_err(|e| format!("cannot load the catalog in {}: {e}", d.display()))?;
+            Ok(Box::leak(Box::new(c)))
+        }
+    }
+}
+
+fn severity_arg(s: &str, what: &str) -> Result<Severity, String> {
+    Severity::parse(s).ok_or_else(|| format!("{what} `{s}` is not one of error, warning, info"))
+}
+
+pub fn run(args: CheckArgs) -> Result<ExitCode, String> {
+    let catalog = catalog(args.catalog.as_deref())?;
+    let cfg = if args.no_config {
+        Config::default()
+    } else if let Some(p) = &args.config {
+        config::load(p)?
+    } else {
+        let start = args
+            .paths
+            .iter()
+            .find(|p| p.as_os_str() != "-")
+            .cloned()
+            .unwrap_or_else(|| PathBuf::from("."));
+        match config::find(&start) {
+            Some(p) => config::load(&p)?,
+            None => Config::default(),
+        }
+    };
+
+    // Rule selection: command line over configuration.
+    let mut severity = BTreeMap::new();
+    for (k, v) in &cfg.rules.severity {
+        severity.insert(k.clone(), severity_arg(v, &format!("severity of `{k}`"))?);
+    }
+    let selection = RuleSelection {
+        select: if args.select.is_empty() {
+            cfg.rules.select.clone()
+        } else {
+            args.select.clone()
+        },
+        ignore: cfg
+            .rules
+            .ignore
+            .iter()
+            .chain(&args.ignore)
+            .cloned()
+            .collect(),
+        enable: cfg.rules.enable.clone(),
+        severity,
+    };
+    let unknown = selection.unknown_selectors();
+    if !unknown.is_empty() {
+        return Err(format!(
+            "no rule is named `{}` (see `iamlint rules`)",
+            unknown.join("`, `")
+        ));
+    }
+    let fail_on = match args.fail_on.as_deref().or(cfg.fail_on.as_deref()) {
+        Some(s) => severity_arg(s, "`fail-on`")?,
+        None => Severity::Warning,
+    };
+    let rule_options: BTreeMap<String, BTreeMap<String, String>> = cfg
+        .rules
+        .options
+        .iter()
+        .map(|(rule, opts)| {
+            let o = opts
+                .iter()
+                .map(|(k, v)| {
+                    let s = match v {
+                        toml::Value::String(s) => s.clone(),
+                        other => other.to_string(),
+                    };
+                    (k.clone(), s)
+                })
+                .collect();
+            (rule.clone(), o)
+        })
+        .collect();
+    let mut suppressions = Vec::new();
+    for s in &cfg.suppress {
+        let glob = globset::Glob::new(&s.file).map_err(|e| {
+            format!(
+                "invalid `file` glob `{}` in a [[suppress]] entry: {e}",
+                s.file
+            )
+        })?;
+        suppressions.push(ConfigSuppression {
+            file: glob.compile_matcher(),
+            file_text: s.file.clone(),
+            rule: s.rule.clone(),
+            sid: s.sid.clone(),
+            reason: s.reason.clone(),
+        });
+    }
+    let mut exclude = globset::GlobSetBuilder::new();
+    for g in &cfg.exclude {
+        exclude
+            .add(globset::Glob::new(g).map_err(|e| format!("invalid `exclude` glob `{g}`: {e}"))?);
+    }
+    let exclude = exclude.build().map_err(|e| e.to_string())?;
+    let root = cfg.root.clone();
+    let is_excluded = |p: &Path| {
+        let shown = display_path(p);
+        exclude.is_match(&shown)
+            || p.strip_prefix(&root).is_ok_and(|rel| exclude.is_match(rel))
+            || std::fs::canonicalize(p)
+                .ok()
+                .and_then(|abs| {
+                    std::fs::canonicalize(&root)
+                        .ok()
+                        .and_then(|r| abs.strip_prefix(r).ok().map(|x| exclude.is_match(x)))
+                })
+                .unwrap_or(false)
+    };
+
+    let mut load_opts = args.load.options()?;
+    for (k, v) in &cfg.vars {
+        load_opts.vars.entry(k.clone()).or_insert_with(|| v.clone());
+    }
+
+    let inputs = discover::discover(&args.paths, &is_excluded);
+    let copts = CheckOptions {
+        catalog,
+        selection: &selection,
+        rule_options: &rule_options,
+        config_suppressions: &suppressions,
+    };
+    let results: Vec<(Vec<iamlint_report::Diagnostic>, bool, bool)> = inputs
+        .par_iter()
+        .map(|i| {
+            let loaded = input::load(i, &load_opts);
+            let unreadable = loaded.file.is_err();
+            let skipped = match &loaded.file {
+                Ok(f) => !i.is_explicit() && f.kind == iamlint_policy::FileKind::NotAPolicy,
+                Err(_) => false,
+            };
+            if skipped {
+                return (Vec::new(), true, false);
+            }
+            let diags = check_file(
+                &copts,
+                &loaded.source,
+                loaded.file.as_ref(),
+                i.is_explicit(),
+            );
+            (diags, false, unreadable)
+        })
+        .collect();
+    let mut report = Report {
+        rules: selection.rules().iter().map(|r| r.info().clone()).collect(),
+        ..Report::default()
+    };
+    let mut io_error = false;
+    for (diags, skipped, unreadable) in results {
+        if skipped {
+            report.files_skipped += 1;
+        } else {
+            report.files_checked += 1;
+        }
+        io_error |= unreadable;
+        report.diagnostics.extend(diags);
+    }
+    report.sort();
+
+    if let Some(path) = &args.write_baseline {
+        let b = iamlint_report::baseline::Baseline::from_report(&report);
+        std::fs::write(path, b.to_json())
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        eprintln!(
+            "wrote {} findings to {}",
+            report.diagnostics.len(),
+            path.display()
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    if let Some(path) = &args.baseline {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("cannot read baseline {}: {e}", path.display()))?;
+        let b = iamlint_report::baseline::Baseline::from_json(&text)
+            .map_err(|e| format!("invalid baseline {}: {e}", path.display()))?;
+        report.retain_new(&b);
+    }
+
+    let color = match args.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::io::stdout().is_terminal()
+        }
+    };
+    let format = match args.format {
+        OutputFormat::Human => Format::Human,
+        OutputFormat::Json => Format::Json,
+        OutputFormat::Sarif => Format::Sarif,
+        OutputFormat::Github => Format::Github,
+        OutputFormat::Compact => Format::Compact,
+    };
+    let ropts = RenderOptions {
+        color,
+        tool_version: env!("CARGO_PKG_VERSION").to_string(),
+        base_dir: std::env::current_dir().ok(),
+        ..RenderOptions::default()
+    };
+    let out = render(&report, format, &ropts);
+    print!("{out}");
+    if io_error {
+        return Ok(ExitCode::from(2));
+    }
+    Ok(ExitCode::from(
+        u8::try_from(report.exit_code(fail_on)).unwrap_or(1),
+    ))
+}

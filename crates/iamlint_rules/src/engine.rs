@@ -1,0 +1,177 @@
+//! Running the rules over one file.
+
+use crate::context::{DocContext, FileContext, Finding, RuleOptions, Sink};
+use crate::registry::all_rules;
+use crate::suppress::{self, ConfigSuppression};
+use crate::Rule;
+use iamlint_catalog::Catalog;
+use iamlint_policy::graph::document_graph;
+use iamlint_policy::{PolicyFile, ReadError};
+use iamlint_report::{Diagnostic, Label, RuleInfo, Severity, SourceFile};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// Which rules run, and at what severity.
+#[derive(Clone, Debug, Default)]
+pub struct RuleSelection {
+    /// `--select`: codes, code prefixes (`IAM2`) or names. Empty: the rules enabled by
+    /// default. `ALL` selects every rule.
+    pub select: Vec<String>,
+    /// `--ignore`: codes, prefixes or names.
+    pub ignore: Vec<String>,
+    /// Config `enable`: rules turned on in addition to the defaults.
+    pub enable: Vec<String>,
+    /// Severity overrides by code or name.
+    pub severity: BTreeMap<String, Severity>,
+}
+
+fn matches_selector(info: &RuleInfo, sel: &str) -> bool {
+    sel.eq_ignore_ascii_case("ALL")
+        || sel == info.name
+        || info.code.eq_ignore_ascii_case(sel)
+        || (sel.len() < info.code.len()
+            && info
+                .code
+                .to_ascii_uppercase()
+                .starts_with(&sel.to_ascii_uppercase()))
+}
+
+impl RuleSelection {
+    pub fn is_enabled(&self, info: &RuleInfo) -> bool {
+        let selected = if self.select.is_empty() {
+            info.enabled_by_default || self.enable.iter().any(|s| matches_selector(info, s))
+        } else {
+            self.select.iter().any(|s| matches_selector(info, s))
+        };
+        selected && !self.ignore.iter().any(|s| matches_selector(info, s))
+    }
+
+    pub fn severity_of(&self, info: &RuleInfo) -> Severity {
+        self.severity
+            .get(info.code)
+            .or_else(|| self.severity.get(info.name))
+            .copied()
+            .unwrap_or(info.default_severity)
+    }
+
+    /// The rules that run.
+    pub fn rules(&self) -> Vec<&'static dyn Rule> {
+        all_rules()
+            .iter()
+            .copied()
+            .filter(|r| self.is_enabled(r.info()))
+            .collect()
+    }
+
+    /// Selectors that name no rule (typos in `--select`/config), for a usage error.
+    pub fn unknown_selectors(&self) -> Vec<String> {
+        self.select
+            .iter()
+            .chain(&self.ignore)
+            .chain(&self.enable)
+            .chain(self.severity.keys())
+            .filter(|s| !all_rules().iter().any(|r| matches_selector(r.info(), s)))
+            .cloned()
+            .collect()
+    }
+}
+
+/// Everything the engine needs besides the file.
+pub struct CheckOptions<'a> {
+    pub catalog: &'a Catalog,
+    pub selection: &'a RuleSelection,
+    pub rule_options: &'a BTreeMap<String, RuleOptions>,
+    /// Suppressions from the configuration (JSON files have no comments).
+    pub config_suppressions: &'a [ConfigSuppression],
+}
+
+/// Run every selected rule over one file and return its diagnostics (unsorted).
+pub fn check_file(
+    opts: &CheckOptions<'_>,
+    source: &Arc<SourceFile>,
+    file: Result<&PolicyFile, &ReadError>,
+    explicit: bool,
+) -> Vec<Diagnostic> {
+    let rules = opts.selection.rules();
+    let fcx = FileContext {
+        catalog: opts.catalog,
+        source,
+        file,
+        explicit,
+        options: opts.rule_options,
+    };
+    let mut raw: Vec<(&'static RuleInfo, Finding)> = Vec::new();
+    for r in &rules {
+        let mut sink = Sink::default();
+        r.check_file(&fcx, &mut sink);
+        raw.extend(sink.findings.into_iter().map(|f| (r.info(), f)));
+    }
+    if let Ok(pf) = file {
+        for doc in &pf.documents {
+            let graph = document_graph(opts.catalog, doc);
+            let dcx = DocContext {
+                file: &fcx,
+                doc,
+                graph: &graph,
+            };
+            for r in &rules {
+                let mut sink = Sink::default();
+                r.check_document(&dcx, &mut sink);
+                raw.extend(sink.findings.into_iter().map(|f| (r.info(), f)));
+            }
+        }
+    }
+    let sup = suppress::collect(source, file.ok(), opts.config_suppressions);
+    let mut out = Vec::new();
+    let mut used = vec![false; sup.len()];
+    for (info, f) in raw {
+        if let Some(i) = suppress::find(&sup, source, info, &f) {
+            used[i] = true;
+            continue;
+        }
+        out.push(to_diagnostic(
+            info,
+            opts.selection.severity_of(info),
+            source,
+            f,
+        ));
+    }
+    let unused = &crate::rules::unused_suppression::UnusedSuppression::INFO;
+    if opts.selection.is_enabled(unused) {
+        for (s, used) in sup.iter().zip(used) {
+            if !used && s.reports_unused(opts.selection) {
+                let f = s.unused_finding();
+                out.push(to_diagnostic(
+                    unused,
+                    opts.selection.severity_of(unused),
+                    source,
+                    f,
+                ));
+            }
+        }
+    }
+    out
+}
+
+pub(crate) fn to_diagnostic(
+    info: &'static RuleInfo,
+    severity: Severity,
+    source: &Arc<SourceFile>,
+    f: Finding,
+) -> Diagnostic {
+    let mut d = Diagnostic {
+        code: info.code,
+        name: info.name,
+        severity,
+        message: f.message,
+        file: Arc::clone(source),
+        primary: f.span.map(|s| Label::new(s, f.label)),
+        secondary: f.secondary,
+        path: f.path,
+        help: f.help,
+        notes: f.notes,
+        fingerprint: String::new(),
+    };
+    d.fingerprint = d.compute_fingerprint();
+    d
+}

@@ -1,0 +1,32 @@
+//! Every rule, in code order. Adding a rule: its file under `rules/`, one line here, one
+//! fixture directory `fixtures/rules/<name>/` (a test fails if either is missing).
+
+use crate::rules::*;
+use crate::Rule;
+
+static RULES: &[&dyn Rule] = &[
+    &parse_error::ParseError,
+    &unreadable_file::UnreadableFile,
+    &not_a_policy::NotAPolicy,
+    &missing_version::MissingVersion,
+    &invalid_version::InvalidVersion,
+    // -- structure rules (IAM103-IAM106, IAM114-IAM129) go below this line --
+    // -- catalog-aware rules (IAM107-IAM113, IAM130-IAM149) go below this line --
+    // -- over-broad grant rules (IAM2xx) go below this line --
+    // -- escalation, exposure and redundancy rules (IAM3xx, IAM4xx, IAM50x) go below this line --
+    &unused_suppression::UnusedSuppression,
+    // -- reference rules (IAM6xx) go below this line --
+];
+
+/// Every rule iamlint has.
+pub fn all_rules() -> &'static [&'static dyn Rule] {
+    RULES
+}
+
+/// A rule by code (case-insensitive) or name.
+pub fn find_rule(key: &str) -> Option<&'static dyn Rule> {
+    RULES
+        .iter()
+        .copied()
+        .find(|r| r.info().code.eq_ignore_ascii_case(key) || r.info().name == key)
+}
