@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used)]
 //! docs/rules/ is generated from the rules' doc comments and must be fresh.
 //! Regenerate with `IAMLINT_UPDATE_DOCS=1 cargo test -p iamlint_rules --test docs`.
 

@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used)]
 //! Every rule is tested three ways:
 //! 1. `fixtures/rules/<name>/invalid/*` must give at least one diagnostic of that rule
 //!    (run with only that rule enabled), and the full rendered diagnostic is snapshotted
