@@ -172,7 +172,7 @@ fn parse_escalation_paths() -> Result<Vec<EscalationPath>, DataError> {
 /// Every privilege-escalation path, in file order.
 pub fn escalation_paths() -> &'static [EscalationPath] {
     static CELL: OnceLock<Vec<EscalationPath>> = OnceLock::new();
-    init(&CELL, parse_escalation_paths)
+    init(&CELL, parse_escalation_paths).as_slice()
 }
 
 // ---------------------------------------------------------------------------------------
@@ -446,7 +446,7 @@ fn parse_admin_like() -> Result<Vec<AdminLikeManagedPolicy>, DataError> {
 /// policy documents; one entry per policy and grant).
 pub fn admin_like_managed_policies() -> &'static [AdminLikeManagedPolicy] {
     static CELL: OnceLock<Vec<AdminLikeManagedPolicy>> = OnceLock::new();
-    init(&CELL, parse_admin_like)
+    init(&CELL, parse_admin_like).as_slice()
 }
 
 // ---------------------------------------------------------------------------------------

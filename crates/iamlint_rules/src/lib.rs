@@ -7,6 +7,7 @@
 //! effective severity, applies suppressions, and never fails: findings are data.
 
 mod context;
+pub mod data;
 pub mod docs;
 mod engine;
 mod macros;
