@@ -66,6 +66,10 @@ pub struct CheckArgs {
     /// Use a catalog imported with `cargo xtask catalog-import` instead of the embedded one
     #[arg(long, value_name = "DIR")]
     pub catalog: Option<PathBuf>,
+    /// Report every grant beyond this reference policy (`exceeds-reference`): a file or
+    /// `builtin:NAME` (see `iamlint references`)
+    #[arg(long, value_name = "REF")]
+    pub reference: Option<String>,
     #[command(flatten)]
     pub load: LoadArgs,
 }
@@ -79,6 +83,16 @@ pub fn catalog(dir: Option<&Path>) -> Result<&'static Catalog, String> {
                 .map_err(|e| format!("cannot load the catalog in {}: {e}", d.display()))?;
             Ok(Box::leak(Box::new(c)))
         }
+    }
+}
+
+/// A reference named in the configuration: `builtin:NAME` as is, a path relative to the
+/// configuration file's directory.
+fn reference_path(r: &str, root: &Path) -> String {
+    if r.starts_with("builtin:") || Path::new(r).is_absolute() {
+        r.to_string()
+    } else {
+        root.join(r).to_string_lossy().to_string()
     }
 }
 
@@ -110,6 +124,21 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, String> {
     for (k, v) in &cfg.rules.severity {
         severity.insert(k.clone(), severity_arg(v, &format!("severity of `{k}`"))?);
     }
+    // `--reference` and the configuration's `[references]` turn on `exceeds-reference`.
+    let reference_rule = iamlint_rules::registry::find_rule("exceeds-reference");
+    if (args.reference.is_some() || !cfg.references.is_empty()) && reference_rule.is_none() {
+        return Err("this build of iamlint has no `exceeds-reference` rule".to_string());
+    }
+    let mut enable = cfg.rules.enable.clone();
+    if args.reference.is_some() || !cfg.references.is_empty() {
+        enable.push("exceeds-reference".to_string());
+    }
+    let mut reference_globs = Vec::new();
+    for (glob, reference) in &cfg.references {
+        let g = globset::Glob::new(glob)
+            .map_err(|e| format!("invalid glob `{glob}` in [references]: {e}"))?;
+        reference_globs.push((g.compile_matcher(), reference_path(reference, &cfg.root)));
+    }
     let selection = RuleSelection {
         select: if args.select.is_empty() {
             cfg.rules.select.clone()
@@ -123,7 +152,7 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, String> {
             .chain(&args.ignore)
             .cloned()
             .collect(),
-        enable: cfg.rules.enable.clone(),
+        enable,
         severity,
     };
     let unknown = selection.unknown_selectors();
@@ -137,7 +166,7 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, String> {
         Some(s) => severity_arg(s, "`fail-on`")?,
         None => Severity::Warning,
     };
-    let rule_options: BTreeMap<String, BTreeMap<String, String>> = cfg
+    let mut rule_options: BTreeMap<String, BTreeMap<String, String>> = cfg
         .rules
         .options
         .iter()
@@ -155,6 +184,12 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, String> {
             (rule.clone(), o)
         })
         .collect();
+    if let Some(r) = &args.reference {
+        rule_options
+            .entry("exceeds-reference".to_string())
+            .or_default()
+            .insert("reference".to_string(), r.clone());
+    }
     let mut suppressions = Vec::new();
     for s in &cfg.suppress {
         let glob = globset::Glob::new(&s.file).map_err(|e| {

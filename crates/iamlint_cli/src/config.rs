@@ -47,7 +47,6 @@ pub struct Config {
     #[serde(default)]
     pub suppress: Vec<SuppressEntry>,
     #[serde(default)]
-    #[allow(dead_code)] // read by `check --reference` once the analyzer lands
     pub references: BTreeMap<String, String>,
     /// The directory the file was found in: globs are relative to it.
     #[serde(skip)]

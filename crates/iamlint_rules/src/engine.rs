@@ -77,6 +77,7 @@ impl RuleSelection {
 }
 
 /// Everything the engine needs besides the file.
+#[derive(Clone, Copy)]
 pub struct CheckOptions<'a> {
     pub catalog: &'a Catalog,
     pub selection: &'a RuleSelection,
