@@ -23,10 +23,38 @@ use crate::{
 
 /// Parse `src` as a YAML stream (one or more documents).
 pub fn parse_yaml(src: &str, limits: &Limits) -> Parsed {
+    let parsed = load(src, src, Offsets::new(src), limits);
+    let indentation_error = parsed
+        .errors
+        .first()
+        .is_some_and(|e| e.message.starts_with("invalid indentation"));
+    if indentation_error {
+        // saphyr rejects flow collections whose continuation lines (typically the closing
+        // `}` or `]`) are indented less than the enclosing block requires. libyaml, PyYAML
+        // and so cfn-lint accept them, and real templates rely on it: retry with those lines
+        // indented further, mapping positions back to `src`. Keep the retry only when it
+        // loads cleanly.
+        if let Some((text, table)) = reindent_flow_lines(src) {
+            let offsets = Offsets {
+                table,
+                len: src.len(),
+            };
+            let retried = load(src, &text, offsets, limits);
+            if retried.errors.is_empty() {
+                return retried;
+            }
+        }
+    }
+    parsed
+}
+
+/// Parse `text` (which is `src` or `src` with extra indentation), reporting positions in
+/// `src` through `offsets`.
+fn load(src: &str, text: &str, offsets: Offsets, limits: &Limits) -> Parsed {
     let mut builder = Builder {
         src,
         bytes: src.as_bytes(),
-        offsets: Offsets::new(src),
+        offsets,
         limits: *limits,
         stack: Vec::new(),
         anchors: HashMap::new(),
@@ -37,7 +65,7 @@ pub fn parse_yaml(src: &str, limits: &Limits) -> Parsed {
         duplicates: Vec::new(),
         errors: Vec::new(),
     };
-    let mut parser = Parser::new_from_str(src);
+    let mut parser = Parser::new_from_str(text);
     while let Some(next) = parser.next_event() {
         let result = match next {
             Ok((event, span)) => {
@@ -59,6 +87,96 @@ pub fn parse_yaml(src: &str, limits: &Limits) -> Parsed {
         errors: builder.errors,
         duplicate_keys,
     }
+}
+
+/// `src` with every line inside a flow collection (opened in block context) indented at
+/// least as far as the collection's opening bracket, plus the byte offset in `src` of each
+/// character of the new text (and of its end). `None` when no line needed it.
+///
+/// A small lexer finds the flow collections: it skips comments, quoted scalars and block
+/// scalars, and only counts a `[` or `{` that starts a token. Adding indentation inside a
+/// flow collection never changes its meaning.
+fn reindent_flow_lines(src: &str) -> Option<(String, Vec<u32>)> {
+    let mut out = String::with_capacity(src.len() + 64);
+    let mut table: Vec<u32> = Vec::with_capacity(src.len() + 64);
+    let mut changed = false;
+    let mut depth = 0usize;
+    let mut opener_col = 0usize;
+    let mut quote: Option<char> = None;
+    let mut block_scalar: Option<usize> = None;
+    let mut line_start = 0usize;
+    for line in src.split_inclusive('\n') {
+        let indent = line.len() - line.trim_start_matches(' ').len();
+        let content = &line[indent..];
+        let blank = content.trim().is_empty();
+        if let Some(header_indent) = block_scalar {
+            if blank || indent > header_indent {
+                push_mapped(&mut out, &mut table, line, line_start);
+                line_start += line.len();
+                continue;
+            }
+            block_scalar = None;
+        }
+        if depth > 0 && quote.is_none() && !blank && indent < opener_col {
+            for _ in indent..opener_col {
+                out.push(' ');
+                table.push(to_u32(line_start));
+            }
+            changed = true;
+        }
+        push_mapped(&mut out, &mut table, line, line_start);
+        // Scan the line for flow indicators.
+        let mut prev = ' ';
+        let mut chars = content.chars().enumerate().peekable();
+        while let Some((i, c)) = chars.next() {
+            if let Some(q) = quote {
+                if q == '"' && c == '\\' {
+                    chars.next();
+                } else if c == q {
+                    if q == '\'' && chars.peek().is_some_and(|(_, n)| *n == '\'') {
+                        chars.next();
+                    } else {
+                        quote = None;
+                    }
+                }
+                prev = c;
+                continue;
+            }
+            let token_start = prev.is_whitespace() || matches!(prev, '[' | '{' | ',');
+            match c {
+                '#' if prev.is_whitespace() => break,
+                '\'' | '"' if token_start || prev == ':' => quote = Some(c),
+                '[' | '{' if depth > 0 || token_start => {
+                    if depth == 0 {
+                        opener_col = indent + i;
+                    }
+                    depth += 1;
+                }
+                ']' | '}' if depth > 0 => depth -= 1,
+                '|' | '>' if depth == 0 && prev.is_whitespace() => {
+                    let rest = content
+                        .get(i + 1..)
+                        .unwrap_or("")
+                        .trim_start_matches(|c: char| c.is_ascii_digit() || c == '-' || c == '+');
+                    let rest = rest.trim();
+                    if rest.is_empty() || rest.starts_with('#') {
+                        block_scalar = Some(indent);
+                        break;
+                    }
+                }
+                _ => {}
+            }
+            prev = c;
+        }
+        line_start += line.len();
+    }
+    table.push(to_u32(src.len()));
+    changed.then_some((out, table))
+}
+
+fn push_mapped(out: &mut String, table: &mut Vec<u32>, line: &str, line_start: usize) {
+    out.push_str(line);
+    table.extend(line.char_indices().map(|(i, _)| to_u32(line_start + i)));
 }
 
 /// Character index → byte offset.
@@ -708,6 +826,28 @@ fn is_core_number(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reindenting_flow_lines_maps_back_to_the_source() {
+        let src = "a:\n  k: {\n    \"x\": [1,\n  2]\n  }\nb: 'it''s {'\n";
+        let strict = load(src, src, Offsets::new(src), &Limits::default());
+        assert!(strict.errors[0].message.starts_with("invalid indentation"));
+        let (text, table) = reindent_flow_lines(src).unwrap();
+        assert_eq!(
+            text,
+            "a:\n  k: {\n     \"x\": [1,\n     2]\n     }\nb: 'it''s {'\n"
+        );
+        assert_eq!(table.len(), text.chars().count() + 1);
+        // each original character maps back to itself
+        for (i, c) in text.char_indices() {
+            let at = table[text[..i].chars().count()] as usize;
+            if c != ' ' {
+                assert_eq!(src[at..].chars().next(), Some(c));
+            }
+        }
+        assert!(parse_yaml(src, &Limits::default()).errors.is_empty());
+        assert!(reindent_flow_lines("a: [1, 2]\nb: {c: d}\n").is_none());
+    }
 
     #[test]
     fn core_schema_numbers() {

@@ -475,3 +475,53 @@ fn node_limit() {
     assert_eq!(parsed.errors[0].kind, SyntaxErrorKind::TooManyNodes);
     assert_eq!(parsed.errors[0].span, Span::new(13, 14));
 }
+
+#[test]
+fn flow_collections_closed_at_the_parent_indentation() {
+    // saphyr rejects the `}` and `]` lines (indented less than the block value requires);
+    // libyaml and cfn-lint accept them, and templates in the wild use them.
+    let src = "\
+Resources:
+  Key:
+    Properties:
+      KeyPolicy: {
+        \"Version\": \"2012-10-17\",
+        \"Statement\": [
+          {
+            \"Principal\": { \"AWS\": !Sub \"arn:${AWS::Partition}:iam::root\" },
+            \"Action\": \"kms:*\" # it's a comment with a quote
+          }
+    ]
+    }
+  Other:
+    Type: 'x' # { not a flow
+    Body: |
+      {
+    Tail: é
+";
+    let parsed = parse_yaml(src, &limits());
+    assert!(parsed.errors.is_empty(), "{:?}", parsed.errors);
+    let root = &parsed.documents[0];
+    let policy = root
+        .get("Resources")
+        .and_then(|r| r.get("Key"))
+        .and_then(|k| k.get("Properties"))
+        .and_then(|p| p.get("KeyPolicy"))
+        .unwrap();
+    assert!(policy.span.slice(src).starts_with("{\n        \"Version\""));
+    assert!(policy.span.slice(src).ends_with("]\n    }"));
+    let stmt = &policy.get("Statement").unwrap().as_seq().unwrap()[0];
+    assert_eq!(stmt.get("Action").unwrap().span.slice(src), "\"kms:*\"");
+    let principal = stmt.get("Principal").unwrap().get("AWS").unwrap();
+    assert_eq!(principal.tag.as_ref().unwrap().span.slice(src), "!Sub");
+    assert_eq!(
+        principal.span.slice(src),
+        "\"arn:${AWS::Partition}:iam::root\""
+    );
+    let other = root.get("Resources").unwrap().get("Other").unwrap();
+    assert_eq!(other.get("Body").unwrap().as_str(), Some("{\n"));
+    assert_eq!(other.get("Tail").unwrap().span.slice(src), "é");
+    // the same text with a real indentation error still reports it
+    let bad = "a:\n  b: 1\n c: 2\n";
+    assert!(!parse_yaml(bad, &limits()).errors.is_empty());
+}
