@@ -82,7 +82,10 @@ pub struct SuppressEntry {
 /// Find `iamlint.toml` in `start` or any parent directory.
 pub fn find(start: &Path) -> Option<PathBuf> {
     let start = if start.is_file() {
-        start.parent()?.to_path_buf()
+        match start.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        }
     } else {
         start.to_path_buf()
     };

@@ -128,6 +128,19 @@ pub fn detect_syntax(name: &str, text: &str) -> SourceKind {
 /// Load text: parse, classify, extract and normalize every policy document.
 pub fn load_text(name: &str, text: &str, opts: &LoadOptions) -> PolicyFile {
     let syntax = detect_syntax(name, text);
+    if text.trim_start_matches('\u{feff}').trim().is_empty() {
+        // An empty file holds no policy: skipped in a walk, reported when named.
+        return PolicyFile {
+            syntax,
+            kind: FileKind::NotAPolicy,
+            documents: Vec::new(),
+            managed_policies: Vec::new(),
+            syntax_errors: Vec::new(),
+            duplicate_keys: Vec::new(),
+            issues: Vec::new(),
+            metadata_ignores: Vec::new(),
+        };
+    }
     let parsed = match syntax {
         SourceKind::Json => parse_json(text, &opts.limits),
         SourceKind::Yaml => parse_yaml(text, &opts.limits),

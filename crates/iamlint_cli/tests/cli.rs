@@ -1,0 +1,565 @@
+#![allow(clippy::unwrap_used)]
+//! The real binary: exit codes, formats, discovery, configuration, suppressions, baselines,
+//! bad input.
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use std::path::{Path, PathBuf};
+
+fn iamlint() -> Command {
+    let mut c = Command::cargo_bin("iamlint").unwrap();
+    c.env_remove("NO_COLOR");
+    c
+}
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+const CLEAN: &str = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}]}"#;
+
+fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let p = dir.join(name);
+    if let Some(parent) = p.parent() {
+        std::fs::create_dir_all(parent).unwrap();
+    }
+    std::fs::write(&p, text).unwrap();
+    p
+}
+
+#[test]
+fn clean_file_exits_zero() {
+    let d = tempfile::tempdir().unwrap();
+    let f = write(d.path(), "ok.json", CLEAN);
+    iamlint()
+        .args(["check", "--no-config"])
+        .arg(&f)
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("no problems found in 1 file"));
+}
+
+#[test]
+fn findings_exit_one_and_fail_on_raises_the_bar() {
+    let d = tempfile::tempdir().unwrap();
+    let f = write(
+        d.path(),
+        "old.json",
+        r#"{"Version": "2008-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}]}"#,
+    );
+    iamlint()
+        .args(["check", "--no-config", "--select", "invalid-version"])
+        .arg(&f)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("IAM102"));
+    // the finding is an error: failing only on errors still fails
+    iamlint()
+        .args([
+            "check",
+            "--no-config",
+            "--select",
+            "IAM1",
+            "--fail-on",
+            "error",
+        ])
+        .arg(&f)
+        .assert()
+        .code(1);
+    let w = write(
+        d.path(),
+        "nov.json",
+        r#"{"Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}]}"#,
+    );
+    // missing-version is a warning: --fail-on error lets it pass
+    iamlint()
+        .args([
+            "check",
+            "--no-config",
+            "--select",
+            "missing-version",
+            "--fail-on",
+            "error",
+        ])
+        .arg(&w)
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("IAM101"));
+}
+
+#[test]
+fn unknown_rule_selector_is_a_usage_error() {
+    let d = tempfile::tempdir().unwrap();
+    let f = write(d.path(), "ok.json", CLEAN);
+    iamlint()
+        .args(["check", "--no-config", "--select", "no-such-rule"])
+        .arg(&f)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no rule is named `no-such-rule`"));
+}
+
+#[test]
+fn bad_files_are_reported_and_the_others_still_checked() {
+    let d = tempfile::tempdir().unwrap();
+    let good = write(
+        d.path(),
+        "v.json",
+        r#"{"Version": "2012-10-18", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}"#,
+    );
+    let binary = d.path().join("bin.json");
+    std::fs::write(&binary, b"{\"a\":\0}").unwrap();
+    let latin1 = d.path().join("latin1.json");
+    std::fs::write(&latin1, b"{\"Sid\": \"caf\xe9\"}").unwrap();
+    let empty = write(d.path(), "empty.json", "");
+    let missing = d.path().join("missing.json");
+    let out = iamlint()
+        .args(["check", "--no-config", "--format", "compact"])
+        .args([&good, &binary, &latin1, &empty, &missing])
+        .assert()
+        .code(2)
+        .get_output()
+        .stdout
+        .clone();
+    let out = String::from_utf8(out).unwrap();
+    assert!(out.contains("binary"), "{out}");
+    assert!(out.contains("not valid UTF-8"), "{out}");
+    assert!(out.contains("file is empty"), "{out}");
+    assert!(out.contains("file not found"), "{out}");
+    assert!(
+        out.contains("IAM102"),
+        "the readable file is still checked: {out}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn broken_symlink_is_reported() {
+    let d = tempfile::tempdir().unwrap();
+    let link = d.path().join("link.json");
+    std::os::unix::fs::symlink(d.path().join("nowhere.json"), &link).unwrap();
+    iamlint()
+        .args(["check", "--no-config"])
+        .arg(&link)
+        .assert()
+        .code(2)
+        .stdout(predicate::str::contains("broken symbolic link"));
+}
+
+#[test]
+fn too_large_file_is_reported() {
+    let d = tempfile::tempdir().unwrap();
+    let f = write(d.path(), "big.json", CLEAN);
+    iamlint()
+        .args(["check", "--no-config", "--max-file-size", "10"])
+        .arg(&f)
+        .assert()
+        .code(2)
+        .stdout(predicate::str::contains("over the 10-byte limit"));
+}
+
+#[test]
+fn deep_nesting_is_an_error_not_a_crash() {
+    let d = tempfile::tempdir().unwrap();
+    let f = write(d.path(), "deep.json", &"[".repeat(100_000));
+    iamlint()
+        .args(["check", "--no-config", "--format", "compact"])
+        .arg(&f)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("IAM001"));
+}
+
+#[test]
+fn directory_walk_skips_non_policies_silently_but_explicit_files_are_reported() {
+    let d = tempfile::tempdir().unwrap();
+    write(
+        d.path(),
+        "package.json",
+        r#"{"name": "x", "version": "1.0.0"}"#,
+    );
+    write(d.path(), "k8s.yaml", "apiVersion: v1\nkind: ConfigMap\n");
+    write(d.path(), "policies/ok.json", CLEAN);
+    write(
+        d.path(),
+        "ignored/bad.json",
+        r#"{"Version": "2012-10-18", "Statement": []}"#,
+    );
+    write(d.path(), ".gitignore", "ignored/\n");
+    iamlint()
+        .current_dir(d.path())
+        .args(["check", "--no-config", "."])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("in 1 file"));
+    iamlint()
+        .current_dir(d.path())
+        .args(["check", "--no-config", "package.json"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("not an IAM policy document"));
+}
+
+#[test]
+fn stdin_is_read_with_dash() {
+    iamlint()
+        .args(["check", "--no-config", "--format", "compact", "-"])
+        .write_stdin(r#"{"Version": "2012-10-18", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}"#)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::starts_with("-:1:13: error[IAM102 invalid-version]"));
+}
+
+#[test]
+fn json_format_has_the_documented_shape() {
+    let d = tempfile::tempdir().unwrap();
+    let f = write(
+        d.path(),
+        "v.json",
+        "{\n  \"Version\": \"2012-10-18\",\n  \"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"s3:GetObject\", \"Resource\": \"*\"}]\n}\n",
+    );
+    let out = iamlint()
+        .args([
+            "check",
+            "--no-config",
+            "--select",
+            "IAM102",
+            "--format",
+            "json",
+        ])
+        .arg(&f)
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(v["version"], 1);
+    let d0 = &v["diagnostics"][0];
+    assert_eq!(d0["code"], "IAM102");
+    assert_eq!(d0["name"], "invalid-version");
+    assert_eq!(d0["severity"], "error");
+    assert_eq!(d0["line"], 2);
+    assert_eq!(d0["column"], 14);
+    assert_eq!(d0["end_line"], 2);
+    assert_eq!(d0["end_column"], 26);
+    assert_eq!(d0["path"], "Version");
+    assert_eq!(v["summary"]["errors"], 1);
+}
+
+#[test]
+fn sarif_and_github_and_compact_formats() {
+    let d = tempfile::tempdir().unwrap();
+    let f = write(
+        d.path(),
+        "v.json",
+        r#"{"Version": "2012-10-18", "Statement": []}"#,
+    );
+    let out = iamlint()
+        .current_dir(d.path())
+        .args(["check", "--no-config", "--format", "sarif", "v.json"])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(v["version"], "2.1.0");
+    let run = &v["runs"][0];
+    assert_eq!(run["tool"]["driver"]["name"], "iamlint");
+    assert!(run["tool"]["driver"]["rules"].as_array().unwrap().len() > 5);
+    assert_eq!(run["results"][0]["ruleId"], "IAM102");
+    assert_eq!(
+        run["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "v.json"
+    );
+    iamlint()
+        .args(["check", "--no-config", "--format", "github"])
+        .arg(&f)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("::error file="));
+    iamlint()
+        .args(["check", "--no-config", "--format", "compact"])
+        .arg(&f)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            ":1:13: error[IAM102 invalid-version]",
+        ));
+}
+
+#[test]
+fn colours_only_when_asked() {
+    let d = tempfile::tempdir().unwrap();
+    let f = write(
+        d.path(),
+        "v.json",
+        r#"{"Version": "2012-10-18", "Statement": []}"#,
+    );
+    let plain = iamlint()
+        .args(["check", "--no-config"])
+        .arg(&f)
+        .output()
+        .unwrap();
+    assert!(!String::from_utf8_lossy(&plain.stdout).contains('\u{1b}'));
+    let coloured = iamlint()
+        .args(["check", "--no-config", "--color", "always"])
+        .arg(&f)
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&coloured.stdout).contains('\u{1b}'));
+}
+
+#[test]
+fn config_is_found_walking_up_and_errors_have_a_location() {
+    let d = tempfile::tempdir().unwrap();
+    write(
+        d.path(),
+        "iamlint.toml",
+        "[rules]\nignore = [\"invalid-version\"]\n",
+    );
+    write(
+        d.path(),
+        "sub/v.json",
+        r#"{"Version": "2012-10-18", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}]}"#,
+    );
+    iamlint()
+        .current_dir(d.path().join("sub"))
+        .args(["check", "v.json", "--select", "IAM1"])
+        .assert()
+        .code(0); // --select replaces the configured set; the configured `ignore` still applies
+    iamlint()
+        .current_dir(d.path().join("sub"))
+        .args(["check", "v.json", "--no-config"])
+        .assert()
+        .code(1);
+    iamlint()
+        .current_dir(d.path().join("sub"))
+        .args(["check", "v.json"])
+        .assert()
+        .code(0);
+    write(d.path(), "iamlint.toml", "[rules]\nignroe = [\"x\"]\n");
+    iamlint()
+        .current_dir(d.path().join("sub"))
+        .args(["check", "v.json"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "iamlint.toml:2:1: invalid configuration",
+        ));
+}
+
+#[test]
+fn config_suppression_for_json_by_sid_and_unused_ones_are_reported() {
+    let d = tempfile::tempdir().unwrap();
+    write(
+        d.path(),
+        "iamlint.toml",
+        "[[suppress]]\nfile = \"p.json\"\nrule = \"invalid-version\"\nreason = \"legacy document, tracked in TICKET-1\"\n\n[[suppress]]\nfile = \"p.json\"\nrule = \"missing-version\"\nreason = \"stale\"\n",
+    );
+    write(
+        d.path(),
+        "p.json",
+        r#"{"Version": "2012-10-18", "Statement": [{"Sid": "A", "Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}]}"#,
+    );
+    let out = iamlint()
+        .current_dir(d.path())
+        .args(["check", "p.json", "--format", "compact"])
+        .output()
+        .unwrap();
+    let s = String::from_utf8_lossy(&out.stdout);
+    assert!(!s.contains("IAM102"), "{s}");
+    assert!(
+        s.contains("IAM503"),
+        "the stale suppression is reported: {s}"
+    );
+}
+
+#[test]
+fn yaml_comment_suppression_needs_a_reason() {
+    let d = tempfile::tempdir().unwrap();
+    let f = write(
+        d.path(),
+        "p.yaml",
+        "Version: \"2012-10-18\" # iamlint:ignore[IAM102] migrating in TICKET-2\nStatement: []\n",
+    );
+    iamlint()
+        .args(["check", "--no-config", "--format", "compact"])
+        .arg(&f)
+        .assert()
+        .stdout(predicate::str::contains("IAM102").not());
+    let g = write(
+        d.path(),
+        "q.yaml",
+        "Version: \"2012-10-18\" # iamlint:ignore[IAM102]\nStatement: []\n",
+    );
+    iamlint()
+        .args(["check", "--no-config", "--format", "compact"])
+        .arg(&g)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("IAM102"))
+        .stdout(predicate::str::contains("has no reason"));
+}
+
+#[test]
+fn baseline_reports_only_new_findings_across_line_shifts() {
+    let d = tempfile::tempdir().unwrap();
+    let f = write(
+        d.path(),
+        "v.json",
+        "{\"Version\": \"2012-10-18\", \"Statement\": []}\n",
+    );
+    let b = d.path().join("baseline.json");
+    iamlint()
+        .args(["check", "--no-config", "--write-baseline"])
+        .arg(&b)
+        .arg(&f)
+        .assert()
+        .code(0);
+    // the same finding moved down three lines is not new
+    write(
+        d.path(),
+        "v.json",
+        "\n\n\n{\"Version\": \"2012-10-18\", \"Statement\": []}\n",
+    );
+    iamlint()
+        .args(["check", "--no-config", "--baseline"])
+        .arg(&b)
+        .arg(&f)
+        .assert()
+        .code(0);
+    // a new finding is reported
+    write(
+        d.path(),
+        "v.json",
+        "{\"Version\": \"2012-10-18\", \"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"s3:GetObject\", \"Resource\": \"arn:aws:s3:::b/*\"}], \"Id\": 3}\n",
+    );
+    iamlint()
+        .args(["check", "--no-config", "--format", "compact", "--baseline"])
+        .arg(&b)
+        .arg(&f)
+        .assert()
+        .stdout(predicate::str::contains("IAM102").not());
+}
+
+#[test]
+fn expand_and_catalog_commands() {
+    iamlint()
+        .args(["expand", "iam:Pass?ole"])
+        .assert()
+        .code(0)
+        .stdout("iam:PassRole\n");
+    let out = iamlint().args(["expand", "S3:GET*"]).output().unwrap();
+    let s = String::from_utf8_lossy(&out.stdout);
+    assert!(s.lines().count() > 50);
+    assert!(s.lines().all(|l| l.starts_with("s3:Get")), "{s}");
+    iamlint()
+        .args(["expand", "s3:GetObjekt"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("did you mean `s3:GetObject`"));
+    iamlint()
+        .args(["expand", "ec3:Describe*"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("did you mean `ec2`"));
+    let not = iamlint()
+        .args(["expand", "--not", "iam:*", "organizations:*"])
+        .output()
+        .unwrap();
+    let s = String::from_utf8_lossy(&not.stdout);
+    assert!(!s.contains("iam:PassRole") && s.contains("s3:GetObject"));
+    let json = iamlint()
+        .args(["expand", "--format", "json", "ec2:DescribeInstances"])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(v["actions"][0]["access_level"], "List");
+    let info = iamlint()
+        .args(["catalog", "info", "--format", "json"])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&info.stdout).unwrap();
+    assert!(v["services"].as_u64().unwrap() >= 457);
+    assert!(v["actions"].as_u64().unwrap() >= 22_321);
+    iamlint()
+        .args(["catalog", "show", "s3:GetObject"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("access level:  Read"))
+        .stdout(predicate::str::contains(
+            "arn:${Partition}:s3:::${BucketName}/${ObjectName}",
+        ));
+}
+
+#[test]
+fn rules_and_explain() {
+    iamlint()
+        .arg("rules")
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("IAM102  invalid-version"));
+    iamlint()
+        .args(["explain", "IAM102"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::starts_with("# invalid-version (IAM102)"));
+    iamlint().args(["explain", "nope"]).assert().code(2);
+}
+
+#[test]
+fn inspect_shows_kinds_paths_and_placeholders() {
+    let out = iamlint()
+        .args(["inspect", "--format", "json"])
+        .arg(repo().join("fixtures/seeds/policies/parallelcluster-user-awsbatch.json"))
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let doc = &v[0]["documents"][0];
+    assert_eq!(doc["kind"], "identity");
+    let st = &doc["statements"][2];
+    assert_eq!(st["sid"]["value"], "DynamoDB");
+    let res = &st["Resource"]["items"][0];
+    assert_eq!(
+        res["value"],
+        "arn:aws:dynamodb:<REGION>:<AWS ACCOUNT ID>:table/parallelcluster-*"
+    );
+    assert_eq!(res["unresolved"][0]["kind"], "placeholder");
+    assert_eq!(res["unresolved"][0]["name"], "REGION");
+    // --var binds a placeholder
+    let out = iamlint()
+        .args([
+            "inspect",
+            "--var",
+            "REGION=eu-west-1",
+            "--var",
+            "<AWS ACCOUNT ID>=123456789012",
+        ])
+        .arg(repo().join("fixtures/seeds/policies/parallelcluster-user-awsbatch.json"))
+        .output()
+        .unwrap();
+    let s = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        s.contains("arn:aws:dynamodb:eu-west-1:123456789012:table/parallelcluster-*"),
+        "{s}"
+    );
+}
+
+#[test]
+fn broken_genomics_yaml_is_a_parse_error_at_its_line() {
+    let out = iamlint()
+        .args(["check", "--no-config", "--format", "compact"])
+        .arg(repo().join("fixtures/seeds/policies/genomics-inline-policies-broken.yaml"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let s = String::from_utf8_lossy(&out.stdout);
+    let first = s.lines().next().unwrap();
+    assert!(
+        first.contains(":4:") && first.contains("IAM001 parse-error"),
+        "{s}"
+    );
+}
