@@ -145,6 +145,10 @@ impl Text {
                     HoleKind::CfnFunction(f) => {
                         out.push_str("${");
                         out.push_str(f);
+                        if name != f {
+                            out.push(' ');
+                            out.push_str(name);
+                        }
                         out.push('}');
                     }
                 },
