@@ -101,7 +101,7 @@ impl ArnPattern {
                 }
             }
         }
-        let nfa = vars.is_empty().then(|| Nfa::new(&toks));
+        let nfa = vars.is_empty().then(|| Nfa::new(&toks).with_fast_table());
         Ok(ArnPattern {
             raw: raw.to_owned(),
             toks,

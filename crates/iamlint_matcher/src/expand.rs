@@ -1,16 +1,20 @@
 //! Expansion of action patterns against the catalog.
 
-use iamlint_catalog::{ActionId, ActionSet, Catalog};
+use iamlint_catalog::{ActionSet, Catalog};
 
-use crate::action::{ActionPattern, Kind, Part};
+use crate::action::{ActionPattern, Kind};
 use crate::error::ExpandError;
+use crate::index::ActionIndex;
 
 /// The catalog actions matched by `pattern`.
 ///
 /// With a literal service part the work is one range lookup
 /// ([`Catalog::action_range_with_prefix`] on the literal prefix, `s3:get` for
 /// `s3:Get*`) and a filter over that range only. With a wildcard in the service
-/// part, the services are filtered first, then each matching service's range.
+/// part, the services are filtered first, then within each matching service the
+/// action part's literal prefix is a binary search; an action part that starts
+/// with a wildcard (`*:*Object*`) searches its longest literal run in one buffer
+/// of all lower-cased names (built once per catalog) and checks only the hits.
 pub fn expand(catalog: &Catalog, pattern: &ActionPattern) -> ActionSet {
     let n = catalog.action_count();
     let mut set = ActionSet::empty(n);
@@ -20,47 +24,62 @@ pub fn expand(catalog: &Catalog, pattern: &ActionPattern) -> ActionSet {
     };
     if !service.wild {
         let range = catalog.action_range_with_prefix(pattern.literal_prefix());
-        add_matching(catalog, &mut set, range, service.text.len(), action);
+        if action.is_prefix_only() {
+            set.insert_range(range);
+        } else {
+            for a in range {
+                let key = catalog.action_key(a);
+                if key
+                    .get(service.text.len() + 1..)
+                    .is_some_and(|name| action.matches(name))
+                {
+                    set.insert(a);
+                }
+            }
+        }
         return set;
     }
-    let mut key = String::new();
-    for s in catalog.services() {
-        let prefix = catalog.service_prefix(s);
-        if !service.matches(prefix) {
+    let idx = ActionIndex::of(catalog);
+    let service_ok: Vec<bool> = idx
+        .services
+        .iter()
+        .map(|(prefix, _)| service.matches(prefix))
+        .collect();
+    let needle = action
+        .text
+        .split(['*', '?'])
+        .max_by_key(|s| s.len())
+        .unwrap_or("");
+    if action.lit_len == 0 && !needle.is_empty() {
+        // `*lit*` needs no check beyond containing `lit`.
+        let contains_form = action.text.len() == needle.len() + 2
+            && action.text.starts_with('*')
+            && action.text.ends_with('*');
+        for a in idx.containing(needle) {
+            if service_ok.get(idx.service_of(a)) == Some(&true)
+                && (contains_form || action.matches(idx.name(a)))
+            {
+                set.insert(a);
+            }
+        }
+        return set;
+    }
+    for ((_, range), ok) in idx.services.iter().zip(&service_ok) {
+        if !ok {
             continue;
         }
-        key.clear();
-        key.extend(prefix.chars().map(|c| c.to_ascii_lowercase()));
-        key.push(':');
-        key.push_str(action.literal_prefix());
-        let range = catalog.action_range_with_prefix(&key);
-        add_matching(catalog, &mut set, range, prefix.len(), action);
-    }
-    set
-}
-
-/// Adds the actions of `range` (all of one service, sharing the action part's
-/// literal prefix) whose action name matches `action`.
-fn add_matching(
-    catalog: &Catalog,
-    set: &mut ActionSet,
-    range: std::ops::Range<ActionId>,
-    service_len: usize,
-    action: &Part,
-) {
-    if action.is_prefix_only() {
-        set.insert_range(range);
-        return;
-    }
-    for a in range {
-        let key = catalog.action_key(a);
-        if key
-            .get(service_len + 1..)
-            .is_some_and(|name| action.matches(name))
-        {
-            set.insert(a);
+        let range = idx.prefix_range(range.clone(), action.literal_prefix());
+        if action.is_prefix_only() {
+            set.insert_range(range);
+        } else {
+            for a in range {
+                if action.matches(idx.name(a)) {
+                    set.insert(a);
+                }
+            }
         }
     }
+    set
 }
 
 /// [`expand`], with an error when the pattern names nothing: an unknown service

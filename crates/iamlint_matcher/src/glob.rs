@@ -93,6 +93,9 @@ pub(crate) struct Nfa {
     /// Positions of `Lit(c)`, sorted by `c`.
     lits: Vec<(char, Bits)>,
     vars: Vec<(u32, Bits)>,
+    /// For patterns of at most 63 tokens: (advance, stay) masks per ASCII
+    /// character, for the one-word fast path of [`Nfa::is_match`].
+    fast: Option<Box<[(u64, u64); 128]>>,
 }
 
 impl Nfa {
@@ -108,6 +111,7 @@ impl Nfa {
             any_star: zero.clone(),
             lits: Vec::new(),
             vars: Vec::new(),
+            fast: None,
         };
         let mut lits: HashMap<char, Bits> = HashMap::new();
         let mut vars: HashMap<u32, Bits> = HashMap::new();
@@ -132,6 +136,39 @@ impl Nfa {
         nfa.lits.sort_by_key(|(c, _)| *c);
         nfa.vars = vars.into_iter().collect();
         nfa
+    }
+
+    /// Adds the per-ASCII-character mask table (for patterns of at most 63
+    /// tokens), which makes [`Nfa::is_match`] a few operations per character.
+    /// Worth it for a pattern matched against many strings.
+    pub(crate) fn with_fast_table(mut self) -> Nfa {
+        if self.words == 1 {
+            let mut table = Box::new([(0u64, 0u64); 128]);
+            for (b, slot) in (0u8..128).zip(table.iter_mut()) {
+                *slot = self.masks(Sym::Ch(char::from(b)), 0);
+            }
+            self.fast = Some(table);
+        }
+        self
+    }
+
+    /// The (advance, stay) masks of word `i` for `sym`.
+    fn masks(&self, sym: Sym, i: usize) -> (u64, u64) {
+        let (lit, var) = match sym {
+            Sym::Ch(c) => (self.lit_mask(c), None),
+            Sym::Other => (None, None),
+            Sym::Var(v) => (None, self.var_mask(v)),
+        };
+        let get = |b: Option<&Bits>| b.and_then(|b| b.get(i)).copied().unwrap_or(0);
+        let mut adv = get(lit) | get(var);
+        let mut stay = 0;
+        for ex in 0..4u8 {
+            if class_matches(ex, sym) {
+                adv |= get(self.one.get(usize::from(ex)));
+                stay |= get(self.star.get(usize::from(ex)));
+            }
+        }
+        (adv, stay)
     }
 
     fn lit_mask(&self, c: char) -> Option<&Bits> {
@@ -180,24 +217,10 @@ impl Nfa {
 
     /// The positions after reading `sym` from the positions `s`.
     pub(crate) fn step(&self, s: &Bits, sym: Sym, out: &mut Bits) {
-        let (lit, var) = match sym {
-            Sym::Ch(c) => (self.lit_mask(c), None),
-            Sym::Other => (None, None),
-            Sym::Var(v) => (None, self.var_mask(v)),
-        };
-        let classes: [bool; 4] = std::array::from_fn(|ex| class_matches(ex as u8, sym));
         let mut carry = 0u64;
         for (i, o) in out.iter_mut().enumerate() {
             let w = s.get(i).copied().unwrap_or(0);
-            let get = |b: Option<&Bits>| b.and_then(|b| b.get(i)).copied().unwrap_or(0);
-            let mut adv = get(lit) | get(var);
-            let mut stay = 0;
-            for (ex, ok) in classes.iter().enumerate() {
-                if *ok {
-                    adv |= get(self.one.get(ex));
-                    stay |= get(self.star.get(ex));
-                }
-            }
+            let (adv, stay) = self.masks(sym, i);
             let moved = w & adv;
             *o = (moved << 1) | carry | (w & stay);
             carry = moved >> 63;
@@ -207,6 +230,27 @@ impl Nfa {
 
     /// Runs the automaton on a concrete string.
     pub(crate) fn is_match(&self, text: &str) -> bool {
+        if let (Some(table), Some(&stars)) = (&self.fast, self.any_star.first()) {
+            let close = |mut s: u64| loop {
+                let next = s | ((s & stars) << 1);
+                if next == s {
+                    return s;
+                }
+                s = next;
+            };
+            let mut cur = close(1);
+            for c in text.chars() {
+                let (adv, stay) = match table.get(c as usize) {
+                    Some(m) => *m,
+                    None => self.masks(Sym::Ch(c), 0),
+                };
+                cur = close(((cur & adv) << 1) | (cur & stay));
+                if cur == 0 {
+                    return false;
+                }
+            }
+            return cur >> self.n & 1 == 1;
+        }
         let mut cur = self.start();
         let mut next = vec![0u64; self.words];
         for c in text.chars() {

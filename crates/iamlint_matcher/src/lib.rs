@@ -18,6 +18,7 @@ mod error;
 mod expand;
 mod format;
 mod glob;
+mod index;
 
 pub use action::ActionPattern;
 pub use arn::{ArnPattern, PolicyVar};
