@@ -14,6 +14,9 @@ static RULES: &[&dyn Rule] = &[
     // -- catalog-aware rules (IAM107-IAM113, IAM130-IAM149) go below this line --
     // -- over-broad grant rules (IAM2xx) go below this line --
     // -- escalation, exposure and redundancy rules (IAM3xx, IAM4xx, IAM50x) go below this line --
+    &privilege_escalation::PrivilegeEscalation,
+    &redundant_action::RedundantAction,
+    &redundant_resource::RedundantResource,
     &unused_suppression::UnusedSuppression,
     // -- reference rules (IAM6xx) go below this line --
 ];

@@ -10,4 +10,7 @@ pub mod unused_suppression;
 // -- catalog-aware rules below --
 // -- over-broad grant rules below --
 // -- escalation, exposure and redundancy rules below --
+pub mod privilege_escalation;
+pub mod redundant_action;
+pub mod redundant_resource;
 // -- reference rules below --
