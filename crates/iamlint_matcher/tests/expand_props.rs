@@ -210,3 +210,41 @@ proptest! {
         check(&format!("{s}:{a}"))?;
     }
 }
+
+#[test]
+fn resource_types_named_against_the_catalog() {
+    use iamlint_matcher::{resource_types_named, ArnFormat, ArnPattern};
+    let c = cat();
+    let named = |action: &str, resource: &str| -> Vec<String> {
+        let a = c.find_action(action).unwrap();
+        let p = ArnPattern::parse(resource).unwrap();
+        resource_types_named(c, &p, a)
+            .into_iter()
+            .map(|r| c.resource_type_name(r).to_owned())
+            .collect()
+    };
+    assert_eq!(named("s3:GetObject", "arn:aws:s3:::b/*"), ["object"]);
+    assert_eq!(
+        named("s3:GetObject", "arn:aws:s3:::b"),
+        Vec::<String>::new()
+    );
+    assert_eq!(named("s3:ListBucket", "arn:aws:s3:::b"), ["bucket"]);
+    assert_eq!(
+        named("s3:ListBucket", "arn:aws:s3:::b/*"),
+        Vec::<String>::new()
+    );
+    assert!(named("s3:ListBucket", "*").contains(&"bucket".to_owned()));
+    assert!(
+        named("iam:PassRole", "arn:aws:iam::123456789012:role/app-*").contains(&"role".to_owned())
+    );
+    // Every format of the catalog parses, and its readable example fits it.
+    for r in 0..c.resource_type_count() as u32 {
+        for f in c.resource_type_arn_formats(r) {
+            let format = ArnFormat::parse(f).unwrap();
+            let star = ArnPattern::parse("*").unwrap();
+            assert!(star.can_name(&format), "{f}");
+            let ex = format.example(&star).unwrap();
+            assert_eq!(ex, format.readable_example());
+        }
+    }
+}
