@@ -1,0 +1,535 @@
+//! `diff`: every request a policy allows that a reference does not.
+
+use crate::cond::{self, Context};
+use crate::glob::{word_is_concrete, word_text, Query, ResSet, Search, VarTable};
+use crate::policy::{Policy, Stmt};
+use iamlint_catalog::{ActionId, ActionSet, Catalog};
+use iamlint_matcher::{ArnFormat, ArnPattern};
+use iamlint_policy::Effect;
+use iamlint_syntax::Span;
+use serde::Serialize;
+
+/// One concrete request: allowed by the policy, denied by the reference (unless the excess
+/// is only `possible`).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Witness {
+    /// Canonical `service:Action`.
+    pub action: String,
+    #[serde(skip)]
+    pub action_id: ActionId,
+    pub resource: String,
+    /// Condition key (lower case) → values; keys absent from the map are absent.
+    pub context: Context,
+}
+
+/// Grants of one statement beyond the reference.
+#[derive(Clone, Debug, Serialize)]
+pub struct Excess {
+    pub file: String,
+    pub line: u32,
+    pub column: u32,
+    pub sid: Option<String>,
+    /// Canonical names of the excess catalog actions (sorted); unresolved or unknown
+    /// action items of the policy as written.
+    pub actions: Vec<String>,
+    /// The statement's resource patterns that reach beyond the reference (`NotResource`
+    /// patterns prefixed with `NotResource `).
+    pub resources: Vec<String>,
+    /// Conditions the reference puts on these actions that the statement does not imply.
+    pub missing_conditions: Vec<String>,
+    pub witness: Option<Witness>,
+    /// `true` when the analyzer could not confirm the excess with a witness (unknown
+    /// values, conditions it cannot decide): it may or may not be real.
+    pub possible: bool,
+    /// Why, in words.
+    pub notes: Vec<String>,
+    #[serde(skip)]
+    pub span: Span,
+    #[serde(skip)]
+    pub path: String,
+    #[serde(skip)]
+    pub statement: usize,
+    #[serde(skip)]
+    pub action_ids: Vec<ActionId>,
+    /// None of the excess actions appears in any `Allow` of the reference.
+    #[serde(skip)]
+    pub actions_not_in_reference: bool,
+}
+
+/// A remark that is not an excess.
+#[derive(Clone, Debug, Serialize)]
+pub struct Note {
+    pub file: String,
+    pub line: u32,
+    pub column: u32,
+    pub message: String,
+    #[serde(skip)]
+    pub span: Span,
+}
+
+/// The result of [`diff`].
+#[derive(Clone, Debug, Serialize)]
+pub struct Diff {
+    pub version: u32,
+    pub within_reference: bool,
+    pub excess: Vec<Excess>,
+    pub notes: Vec<Note>,
+}
+
+impl Diff {
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_else(|_| "{}".into())
+    }
+}
+
+/// Compare `policy` with `reference`. Both must have been loaded with the same
+/// [`VarTable`] (so an unknown of the same name is the same value on both sides).
+pub fn diff(catalog: &Catalog, policy: &Policy, reference: &Policy, vars: &VarTable) -> Diff {
+    let mut excess = Vec::new();
+    let mut notes = Vec::new();
+    let n = catalog.action_count();
+    let mut ref_any = ActionSet::empty(n);
+    for u in reference
+        .statements
+        .iter()
+        .filter(|s| s.effect == Effect::Allow)
+    {
+        ref_any.union_with(&u.actions);
+    }
+    for (si, s) in policy.statements.iter().enumerate() {
+        if s.effect != Effect::Allow {
+            continue;
+        }
+        let before = excess.len();
+        statement_excess(
+            catalog,
+            policy,
+            reference,
+            vars,
+            si,
+            s,
+            &ref_any,
+            &mut excess,
+        );
+        let stmt_excess: ActionSet = {
+            let mut set = ActionSet::empty(n);
+            for e in &excess[before..] {
+                for a in &e.action_ids {
+                    set.insert(*a);
+                }
+            }
+            set
+        };
+        wildcard_notes(catalog, policy, reference, s, &stmt_excess, &mut notes);
+    }
+    Diff {
+        version: 1,
+        within_reference: excess.is_empty(),
+        excess,
+        notes,
+    }
+}
+
+fn loc(policy: &Policy, span: Span) -> (u32, u32) {
+    let lc = policy.source.line_col(span.start);
+    (lc.line, lc.column)
+}
+
+fn res_set(q: &mut Query, s: &Stmt) -> ResSet {
+    ResSet {
+        negated: s.not_resource,
+        patterns: s.resources.iter().map(|p| q.add(p.clone())).collect(),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn statement_excess(
+    catalog: &Catalog,
+    policy: &Policy,
+    reference: &Policy,
+    vars: &VarTable,
+    si: usize,
+    s: &Stmt,
+    ref_any: &ActionSet,
+    out: &mut Vec<Excess>,
+) {
+    let n = catalog.action_count();
+    let (line, column) = loc(policy, s.span);
+    let base = |actions: Vec<String>, possible: bool, notes: Vec<String>| Excess {
+        file: policy.source.name.clone(),
+        line,
+        column,
+        sid: s.sid.clone(),
+        actions,
+        resources: s.resources.iter().map(|p| res_text(s, &p.text)).collect(),
+        missing_conditions: Vec::new(),
+        witness: None,
+        possible,
+        notes,
+        span: s.span,
+        path: s.path.clone(),
+        statement: si,
+        action_ids: Vec::new(),
+        actions_not_in_reference: false,
+    };
+    // items that could not be expanded: unknown values are never assumed within
+    if !s.unresolved_actions.is_empty() {
+        out.push(base(
+            s.unresolved_actions.clone(),
+            true,
+            vec![format!(
+                "the action{} {} could not be resolved: its value is unknown, so it may grant anything",
+                if s.unresolved_actions.len() == 1 { "" } else { "s" },
+                s.unresolved_actions
+                    .iter()
+                    .map(|a| format!("`{a}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )],
+        ));
+    }
+    let ref_unknown: Vec<&String> = reference
+        .statements
+        .iter()
+        .filter(|u| u.effect == Effect::Allow)
+        .flat_map(|u| u.unknown_actions.iter())
+        .collect();
+    let unknown: Vec<String> = s
+        .unknown_actions
+        .iter()
+        .filter(|a| !ref_unknown.contains(a))
+        .cloned()
+        .collect();
+    if !unknown.is_empty() {
+        out.push(base(
+            unknown.clone(),
+            true,
+            vec![format!(
+                "{} not in the catalog: it may be an action added after the catalog was built",
+                unknown
+                    .iter()
+                    .map(|a| format!("`{a}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )],
+        ));
+    }
+    if s.actions.is_empty() {
+        return;
+    }
+    // Split the statement's actions into classes on which every other statement is
+    // all-or-nothing.
+    let mut classes = vec![s.actions.clone()];
+    let splitters = policy
+        .statements
+        .iter()
+        .filter(|t| t.effect == Effect::Deny)
+        .map(|t| &t.actions)
+        .chain(reference.statements.iter().map(|u| &u.actions));
+    for t in splitters {
+        let mut next = Vec::with_capacity(classes.len());
+        for c in classes {
+            let mut inter = c.clone();
+            inter.intersect_with(t);
+            if inter.is_empty() || inter.len() == c.len() {
+                next.push(c);
+            } else {
+                let mut rest = c;
+                rest.subtract(&inter);
+                next.push(inter);
+                next.push(rest);
+            }
+        }
+        classes = next;
+    }
+    let full = ActionSet::full(n);
+    let mut found: Vec<Excess> = Vec::new();
+    for class in classes {
+        let Some(a) = class.iter().next() else {
+            continue;
+        };
+        let mut q = Query::default();
+        let g = res_set(&mut q, s);
+        q.grant.push(g);
+        for t in &policy.statements {
+            if t.effect == Effect::Deny
+                && t.actions.contains(a)
+                && t.conditions.is_empty()
+                && !t.resource_missing
+            {
+                let r = res_set(&mut q, t);
+                q.minus.push(r);
+            }
+        }
+        let mut missing: Vec<String> = Vec::new();
+        let mut partial_conds: Vec<usize> = Vec::new();
+        for (ui, u) in reference.statements.iter().enumerate() {
+            let has = u.actions.contains(a);
+            match u.effect {
+                Effect::Allow if has && !u.resource_missing => {
+                    if cond::not_implied(&s.conditions, &u.conditions).is_empty()
+                        && s.principals_within(u)
+                    {
+                        let r = res_set(&mut q, u);
+                        q.cover.push(r);
+                    } else {
+                        partial_conds.push(ui);
+                    }
+                }
+                Effect::Deny if has || !u.unresolved_actions.is_empty() => {
+                    let r = res_set(&mut q, u);
+                    q.cover_minus.push(r);
+                }
+                _ => {}
+            }
+        }
+        let result = q.search(vars);
+        if result == Search::Empty {
+            continue;
+        }
+        let not_in_ref = !ref_any.contains(a);
+        // which resource patterns reach beyond, and which reference conditions are missing
+        let resources: Vec<String> = if not_in_ref || s.not_resource {
+            s.resources.iter().map(|p| res_text(s, &p.text)).collect()
+        } else {
+            s.resources
+                .iter()
+                .filter(|p| {
+                    let mut q1 = q.clone();
+                    let i = q1.add((*p).clone());
+                    q1.grant = vec![ResSet {
+                        negated: false,
+                        patterns: vec![i],
+                    }];
+                    q1.search(vars) != Search::Empty
+                })
+                .map(|p| p.text.clone())
+                .collect()
+        };
+        for ui in &partial_conds {
+            let Some(u) = reference.statements.get(*ui) else {
+                continue;
+            };
+            let mut q2 = Query::default();
+            let g = res_set(&mut q2, s);
+            q2.grant.push(g);
+            let r = res_set(&mut q2, u);
+            q2.grant.push(r);
+            if q2.search(vars) == Search::Empty {
+                continue;
+            }
+            for e in cond::not_implied(&s.conditions, &u.conditions) {
+                let d = e.describe();
+                if !missing.contains(&d) {
+                    missing.push(d);
+                }
+            }
+        }
+        let (witness, verified) =
+            find_witness(catalog, policy, reference, vars, s, &class, &result);
+        let mut notes = Vec::new();
+        if result == Search::Unknown {
+            notes.push("the resource patterns are too complex to compare exactly".to_string());
+        }
+        if !verified {
+            notes.push(unverified_reason(s, reference, &result, vars));
+        }
+        if let Some(e) = found.iter_mut().find(|e| {
+            e.resources == resources
+                && e.missing_conditions == missing
+                && e.possible != verified
+                && e.actions_not_in_reference == not_in_ref
+        }) {
+            e.action_ids.extend(class.iter());
+            continue;
+        }
+        let mut e = base(Vec::new(), !verified, notes);
+        e.resources = resources;
+        e.missing_conditions = missing;
+        e.witness = witness;
+        e.action_ids = class.iter().collect();
+        e.actions_not_in_reference = not_in_ref;
+        found.push(e);
+    }
+    let _ = full;
+    for mut e in found {
+        e.action_ids.sort_unstable();
+        e.action_ids.dedup();
+        e.actions = e
+            .action_ids
+            .iter()
+            .map(|a| catalog.action_full_name(*a))
+            .collect();
+        out.push(e);
+    }
+}
+
+fn res_text(s: &Stmt, text: &str) -> String {
+    if s.not_resource {
+        format!("NotResource {text}")
+    } else {
+        text.to_string()
+    }
+}
+
+fn unverified_reason(s: &Stmt, reference: &Policy, result: &Search, vars: &VarTable) -> String {
+    let has_vars = s.resources.iter().any(|p| p.has_vars())
+        || reference
+            .statements
+            .iter()
+            .any(|u| u.resources.iter().any(|p| p.has_vars()));
+    if let Search::Found(w) = result {
+        if !word_is_concrete(w) {
+            return format!(
+                "the excess is at `{}`, which depends on values not known statically",
+                word_text(w, vars)
+            );
+        }
+    }
+    if has_vars {
+        "the verdict depends on placeholders or variables whose values are unknown (bind them with `--var NAME=VALUE`)".into()
+    } else {
+        "no concrete request confirming it was found (conditions the analyzer cannot decide)".into()
+    }
+}
+
+/// Candidate ARNs for an action: examples of its resource types' ARN formats within the
+/// statement's patterns, `*` for actions without resource types, and the search's word.
+fn arn_candidates(
+    catalog: &Catalog,
+    s: &Stmt,
+    a: ActionId,
+    result: &Search,
+    vars: &VarTable,
+) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut has_types = false;
+    for ar in catalog.action_resources(a) {
+        has_types = true;
+        for f in catalog.resource_type_arn_formats(ar.resource_type).iter() {
+            let Ok(format) = ArnFormat::parse(f) else {
+                continue;
+            };
+            if s.not_resource || s.resource_missing {
+                out.push(format.readable_example());
+                continue;
+            }
+            for p in &s.resources {
+                if p.has_vars() {
+                    continue;
+                }
+                if let Ok(ap) = ArnPattern::parse(&p.text) {
+                    if let Some(ex) = format.example(&ap) {
+                        out.push(ex);
+                    }
+                }
+            }
+        }
+    }
+    if !has_types {
+        out.insert(0, "*".to_string());
+    }
+    if let Search::Found(w) = result {
+        if word_is_concrete(w) {
+            out.push(word_text(w, vars));
+        }
+    }
+    out.dedup();
+    out
+}
+
+fn find_witness(
+    catalog: &Catalog,
+    policy: &Policy,
+    reference: &Policy,
+    vars: &VarTable,
+    s: &Stmt,
+    class: &ActionSet,
+    result: &Search,
+) -> (Option<Witness>, bool) {
+    let mut contexts = cond::satisfying_contexts(&s.conditions);
+    if contexts.is_empty() {
+        contexts.push(Context::new());
+    }
+    let mut first: Option<Witness> = None;
+    let mut tries = 0usize;
+    for a in class.iter().take(3) {
+        for arn in arn_candidates(catalog, s, a, result, vars) {
+            for ctx in &contexts {
+                let w = Witness {
+                    action: catalog.action_full_name(a),
+                    action_id: a,
+                    resource: arn.clone(),
+                    context: ctx.clone(),
+                };
+                if first.is_none() {
+                    first = Some(w.clone());
+                }
+                // the policy surely allows it (unknowns against), the reference surely
+                // does not (unknowns in its favour)
+                if policy.allows(a, &arn, ctx, false) && !reference.allows(a, &arn, ctx, true) {
+                    return (Some(w), true);
+                }
+                tries += 1;
+                if tries > 60 {
+                    return (first, false);
+                }
+            }
+        }
+    }
+    if first.is_none() {
+        if let (Some(a), Search::Found(w)) = (class.iter().next(), result) {
+            first = Some(Witness {
+                action: catalog.action_full_name(a),
+                action_id: a,
+                resource: word_text(w, vars),
+                context: contexts.first().cloned().unwrap_or_default(),
+            });
+        }
+    }
+    (first, false)
+}
+
+/// A wildcard item whose actions are all within the reference, but that the reference
+/// grants by listing today's actions: the wildcard will also grant actions AWS adds later.
+fn wildcard_notes(
+    catalog: &Catalog,
+    policy: &Policy,
+    reference: &Policy,
+    s: &Stmt,
+    stmt_excess: &ActionSet,
+    notes: &mut Vec<Note>,
+) {
+    for p in &s.action_patterns {
+        if !p.has_wildcard() || s.not_action {
+            continue;
+        }
+        let set = iamlint_matcher::expand(catalog, p);
+        if set.is_empty() {
+            continue;
+        }
+        let mut inter = set.clone();
+        inter.intersect_with(stmt_excess);
+        if !inter.is_empty() {
+            continue;
+        }
+        let covered = reference.statements.iter().any(|u| {
+            u.effect == Effect::Allow
+                && (u.not_action || u.action_patterns.iter().any(|q| q.covers(p)))
+        });
+        if !covered {
+            let (line, column) = loc(policy, s.span);
+            notes.push(Note {
+                file: policy.source.name.clone(),
+                line,
+                column,
+                message: format!(
+                    "`{}` grants all {} of today's matching actions, which the reference lists by name; it will also grant actions AWS adds later",
+                    p.as_str(),
+                    set.len()
+                ),
+                span: s.span,
+            });
+        }
+    }
+}

@@ -1,0 +1,285 @@
+//! A policy as the analyzer sees it: statements with expanded actions, compiled resource
+//! patterns and condition entries; and the concrete evaluator used to check witnesses.
+
+use crate::cond::{self, CondEntry, Context};
+use crate::glob::{Pattern, VarTable};
+use iamlint_catalog::{ActionId, ActionSet, Catalog};
+use iamlint_matcher::ActionPattern;
+use iamlint_policy::graph::{statement_graph, ActionItem};
+use iamlint_policy::{Document, Effect, FileKind, LoadOptions, PolicyFile};
+use iamlint_report::SourceFile;
+use iamlint_syntax::SourceKind;
+use iamlint_syntax::Span;
+use std::sync::Arc;
+
+/// Why a policy could not be analyzed.
+#[derive(Debug, thiserror::Error)]
+pub enum AnalyzeError {
+    #[error("`{name}` could not be parsed: {message}")]
+    Unparsed { name: String, message: String },
+    #[error("`{name}` holds no policy document")]
+    NotAPolicy { name: String },
+}
+
+/// One statement.
+#[derive(Clone, Debug)]
+pub struct Stmt {
+    /// Which document of the file, and the statement's index in it.
+    pub doc: usize,
+    pub index: usize,
+    pub effect: Effect,
+    pub sid: Option<String>,
+    /// Where to point: the `Action`/`NotAction` element, else the statement.
+    pub span: Span,
+    pub path: String,
+    pub actions: ActionSet,
+    /// `NotAction`.
+    pub not_action: bool,
+    /// Parsed action items (for wildcard notes and tightening).
+    pub action_patterns: Vec<ActionPattern>,
+    /// Items with unknowns (`<X>`, `!Ref`), as written.
+    pub unresolved_actions: Vec<String>,
+    /// Items naming no catalog action (unknown action, malformed), lower case.
+    pub unknown_actions: Vec<String>,
+    /// `NotResource`.
+    pub not_resource: bool,
+    /// `Resource` missing: treated as `*` where that over-approximates.
+    pub resource_missing: bool,
+    pub resources: Vec<Pattern>,
+    pub conditions: Vec<CondEntry>,
+    /// `Principal`/`NotPrincipal`: (negated, sorted (type, value) pairs).
+    pub principals: Option<(bool, Vec<(String, String)>)>,
+}
+
+impl Stmt {
+    /// Whether every principal this statement applies to is one `u` applies to (decided
+    /// on the written values; anything else is "no").
+    pub fn principals_within(&self, u: &Stmt) -> bool {
+        match (&self.principals, &u.principals) {
+            (_, None) => true,
+            (None, Some(_)) => false,
+            (Some((sn, sv)), Some((un, uv))) => {
+                if *sn || *un {
+                    return sn == un && sv == uv;
+                }
+                sv.iter().all(|(t, v)| {
+                    uv.iter()
+                        .any(|(ut, uv)| ut == t && (uv == v || (uv == "*" && t != "Service")))
+                })
+            }
+        }
+    }
+}
+
+impl Stmt {
+    /// The statement may apply to action `a` (known or unresolved items).
+    fn may_have(&self, a: ActionId) -> bool {
+        self.actions.contains(a) || !self.unresolved_actions.is_empty()
+    }
+
+    fn resource_match(&self, arn: &str, over: bool) -> bool {
+        if self.resource_missing {
+            return true;
+        }
+        if self.not_resource {
+            !self.resources.iter().any(|p| p.matches(arn, !over))
+        } else {
+            self.resources.iter().any(|p| p.matches(arn, over))
+        }
+    }
+
+    /// Whether the statement matches the request. `over`: unknowns (unresolved actions,
+    /// placeholders, undecidable conditions) count as matching; otherwise as not matching.
+    pub fn matches(&self, a: ActionId, arn: &str, ctx: &Context, over: bool) -> bool {
+        let action = if over {
+            self.may_have(a)
+        } else {
+            self.actions.contains(a)
+        };
+        if !action || !self.resource_match(arn, over) {
+            return false;
+        }
+        match cond::eval_block(&self.conditions, ctx) {
+            Some(b) => b,
+            None => over,
+        }
+    }
+}
+
+/// A loaded policy (all documents of a file, or one of them).
+#[derive(Clone, Debug)]
+pub struct Policy {
+    pub source: Arc<SourceFile>,
+    pub syntax: SourceKind,
+    pub statements: Vec<Stmt>,
+    /// How many documents the file holds.
+    pub documents: usize,
+}
+
+impl Policy {
+    /// Load `text` (a policy document or a CloudFormation template) named `name`. Unknowns
+    /// are interned in `vars`, shared with the policy this one is compared to.
+    ///
+    /// # Errors
+    /// [`AnalyzeError`] when the text does not parse or holds no policy document.
+    pub fn load(
+        catalog: &Catalog,
+        name: &str,
+        text: &str,
+        opts: &LoadOptions,
+        vars: &mut VarTable,
+    ) -> Result<Policy, AnalyzeError> {
+        let file = iamlint_policy::load_text(name, text, opts);
+        Policy::from_file(catalog, name, text, &file, vars)
+    }
+
+    /// Build from an already loaded file.
+    ///
+    /// # Errors
+    /// [`AnalyzeError`] when the file did not parse or holds no policy document.
+    pub fn from_file(
+        catalog: &Catalog,
+        name: &str,
+        text: &str,
+        file: &PolicyFile,
+        vars: &mut VarTable,
+    ) -> Result<Policy, AnalyzeError> {
+        if file.kind == FileKind::Unparsed {
+            return Err(AnalyzeError::Unparsed {
+                name: name.to_string(),
+                message: file
+                    .syntax_errors
+                    .first()
+                    .map(|e| e.message.clone())
+                    .unwrap_or_else(|| "syntax error".into()),
+            });
+        }
+        if file.documents.is_empty() {
+            return Err(AnalyzeError::NotAPolicy {
+                name: name.to_string(),
+            });
+        }
+        let mut statements = Vec::new();
+        for (di, doc) in file.documents.iter().enumerate() {
+            statements.extend(doc_statements(catalog, di, doc, vars));
+        }
+        Ok(Policy {
+            source: SourceFile::new(name, text),
+            syntax: file.syntax,
+            statements,
+            documents: file.documents.len(),
+        })
+    }
+
+    /// Only the statements of document `doc`.
+    pub fn document(&self, doc: usize) -> Policy {
+        Policy {
+            source: self.source.clone(),
+            syntax: self.syntax,
+            statements: self
+                .statements
+                .iter()
+                .filter(|s| s.doc == doc)
+                .cloned()
+                .collect(),
+            documents: 1,
+        }
+    }
+
+    /// Standard evaluation within one policy: some `Allow` matches and no `Deny` does.
+    /// `over`: unknowns resolved towards allowing (an over-approximation of what the
+    /// policy allows for any value of its unknowns); otherwise towards denying.
+    pub fn allows(&self, a: ActionId, arn: &str, ctx: &Context, over: bool) -> bool {
+        let allowed = self
+            .statements
+            .iter()
+            .any(|s| s.effect == Effect::Allow && s.matches(a, arn, ctx, over));
+        allowed
+            && !self
+                .statements
+                .iter()
+                .any(|s| s.effect == Effect::Deny && s.matches(a, arn, ctx, !over))
+    }
+}
+
+pub(crate) fn doc_statements(
+    catalog: &Catalog,
+    di: usize,
+    doc: &Document,
+    vars: &mut VarTable,
+) -> Vec<Stmt> {
+    let mut out = Vec::new();
+    for st in &doc.statements {
+        let Some(effect) = st.effect else { continue };
+        let g = statement_graph(catalog, st);
+        let mut unresolved_actions = Vec::new();
+        let mut unknown_actions = Vec::new();
+        let mut action_patterns = Vec::new();
+        if let Some(list) = &st.action {
+            for (t, item) in list.items.iter().zip(&g.action_items) {
+                match item {
+                    ActionItem::Unresolved => unresolved_actions.push(t.display()),
+                    ActionItem::Error(_) | ActionItem::Invalid(_) => {
+                        unknown_actions.push(t.display().to_ascii_lowercase());
+                    }
+                    ActionItem::Expanded(_) => {}
+                }
+                if let Some(p) = t.as_literal().and_then(|s| ActionPattern::parse(s).ok()) {
+                    action_patterns.push(p);
+                }
+            }
+        }
+        let (not_resource, resource_missing, resources) = match &st.resource {
+            Some(list) => (
+                list.negated,
+                false,
+                list.items
+                    .iter()
+                    .map(|t| Pattern::compile(t, vars))
+                    .collect(),
+            ),
+            // no `Resource`: the resource the policy is attached to (trust and resource
+            // policies), the same on both sides
+            None => (
+                false,
+                false,
+                vec![Pattern {
+                    toks: vec![crate::glob::Tok::Var(vars.intern(
+                        "this-resource".into(),
+                        "<the resource the policy is attached to>".into(),
+                        true,
+                    ))],
+                    text: "<the resource the policy is attached to>".into(),
+                }],
+            ),
+        };
+        let principals = st.principal.as_ref().map(|p| {
+            let mut v: Vec<(String, String)> = p
+                .values
+                .iter()
+                .map(|x| (x.principal_type.clone(), x.value.display()))
+                .collect();
+            v.sort();
+            (p.negated, v)
+        });
+        out.push(Stmt {
+            doc: di,
+            index: st.index,
+            effect,
+            sid: st.sid_text().map(str::to_string),
+            span: st.action.as_ref().map(|a| a.span).unwrap_or(st.span),
+            path: st.path.clone(),
+            actions: g.actions,
+            not_action: st.action.as_ref().is_some_and(|a| a.negated),
+            action_patterns,
+            unresolved_actions,
+            unknown_actions,
+            not_resource,
+            resource_missing,
+            resources,
+            conditions: cond::entries(st.condition.as_ref()),
+            principals,
+        });
+    }
+    out
+}

@@ -1,0 +1,405 @@
+//! `tighten`: a policy granting what both a policy and a reference allow.
+
+use crate::cond::{self, CondEntry};
+use crate::glob::{Pattern, Query, ResSet, Search, VarTable};
+use crate::policy::{Policy, Stmt};
+use iamlint_catalog::{ActionSet, Catalog};
+use iamlint_matcher::ActionPattern;
+use iamlint_policy::Effect;
+use iamlint_syntax::SourceKind;
+use serde_json::{json, Map, Value};
+
+/// The result of [`tighten`].
+#[derive(Clone, Debug)]
+pub struct Tightened {
+    pub document: Value,
+    /// Grants of the intersection that could not be expressed exactly and were left out
+    /// (the result stays within both policies).
+    pub notes: Vec<String>,
+}
+
+impl Tightened {
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(&self.document).unwrap_or_else(|_| "{}".into())
+    }
+
+    /// YAML (block style, strings double-quoted).
+    pub fn to_yaml(&self) -> String {
+        let mut out = String::new();
+        yaml(&self.document, 0, &mut out, false);
+        out
+    }
+
+    /// In the syntax of the input.
+    pub fn render(&self, syntax: SourceKind) -> String {
+        match syntax {
+            SourceKind::Json => self.to_json() + "\n",
+            SourceKind::Yaml => self.to_yaml(),
+        }
+    }
+}
+
+fn yaml(v: &Value, indent: usize, out: &mut String, inline_first: bool) {
+    let pad = " ".repeat(indent);
+    match v {
+        Value::Object(m) => {
+            for (i, (k, val)) in m.iter().enumerate() {
+                if !(i == 0 && inline_first) {
+                    out.push_str(&pad);
+                }
+                out.push_str(k);
+                out.push(':');
+                match val {
+                    Value::Object(_) | Value::Array(_) => {
+                        out.push('\n');
+                        yaml(val, indent + 2, out, false);
+                    }
+                    _ => {
+                        out.push(' ');
+                        out.push_str(&scalar(val));
+                        out.push('\n');
+                    }
+                }
+            }
+        }
+        Value::Array(a) => {
+            for item in a {
+                out.push_str(&pad);
+                out.push_str("- ");
+                match item {
+                    Value::Object(_) => yaml(item, indent + 2, out, true),
+                    Value::Array(_) => {
+                        out.push('\n');
+                        yaml(item, indent + 2, out, false);
+                    }
+                    _ => {
+                        out.push_str(&scalar(item));
+                        out.push('\n');
+                    }
+                }
+            }
+        }
+        _ => {
+            out.push_str(&pad);
+            out.push_str(&scalar(v));
+            out.push('\n');
+        }
+    }
+}
+
+fn scalar(v: &Value) -> String {
+    match v {
+        Value::String(s) => serde_json::to_string(s).unwrap_or_default(),
+        other => other.to_string(),
+    }
+}
+
+fn covers(a: &Pattern, b: &Pattern, vars: &VarTable) -> bool {
+    let mut q = Query::default();
+    let bi = q.add(b.clone());
+    let ai = q.add(a.clone());
+    q.grant.push(ResSet {
+        negated: false,
+        patterns: vec![bi],
+    });
+    q.cover.push(ResSet {
+        negated: false,
+        patterns: vec![ai],
+    });
+    q.search(vars) == Search::Empty
+}
+
+fn overlaps(a: &Pattern, b: &Pattern, negated_b: bool, vars: &VarTable) -> bool {
+    let mut q = Query::default();
+    let ai = q.add(a.clone());
+    let bi = q.add(b.clone());
+    q.grant.push(ResSet {
+        negated: false,
+        patterns: vec![ai],
+    });
+    q.grant.push(ResSet {
+        negated: negated_b,
+        patterns: vec![bi],
+    });
+    q.search(vars) != Search::Empty
+}
+
+/// The resource part of the intersection: (`NotResource`?, patterns), exact or smaller.
+fn resources(
+    s: &Stmt,
+    u: &Stmt,
+    vars: &VarTable,
+    notes: &mut Vec<String>,
+) -> Option<(bool, Vec<String>)> {
+    let star = Pattern::from_str("*", &mut VarTable::default());
+    let list = |x: &Stmt| -> Vec<Pattern> {
+        if x.resource_missing {
+            vec![star.clone()]
+        } else {
+            x.resources.clone()
+        }
+    };
+    let (sl, ul) = (list(s), list(u));
+    match (s.not_resource, u.not_resource) {
+        (true, true) => {
+            let mut all: Vec<String> = sl.iter().chain(&ul).map(|p| p.text.clone()).collect();
+            all.dedup();
+            Some((true, all))
+        }
+        (false, false) => {
+            let mut out: Vec<String> = Vec::new();
+            for p in &sl {
+                for q in &ul {
+                    let keep = if covers(q, p, vars) {
+                        Some(p)
+                    } else if covers(p, q, vars) {
+                        Some(q)
+                    } else {
+                        if overlaps(p, q, false, vars) {
+                            notes.push(format!(
+                                "the resources `{}` and `{}` overlap in a way one pattern cannot express: left out",
+                                p.text, q.text
+                            ));
+                        }
+                        None
+                    };
+                    if let Some(k) = keep {
+                        if !out.contains(&k.text) {
+                            out.push(k.text.clone());
+                        }
+                    }
+                }
+            }
+            (!out.is_empty()).then_some((false, out))
+        }
+        (neg_s, _) => {
+            let (pos, neg) = if neg_s { (&ul, &sl) } else { (&sl, &ul) };
+            let out: Vec<String> = pos
+                .iter()
+                .filter(|p| {
+                    let ok = !neg.iter().any(|n| overlaps(p, n, false, vars));
+                    if !ok {
+                        notes.push(format!(
+                            "`{}` minus a `NotResource` list cannot be written as one pattern: left out",
+                            p.text
+                        ));
+                    }
+                    ok
+                })
+                .map(|p| p.text.clone())
+                .collect();
+            (!out.is_empty()).then_some((false, out))
+        }
+    }
+}
+
+/// Conjunction of two condition blocks; `None` when the same operator and key appear on
+/// both sides with values neither implies.
+fn conditions(a: &[CondEntry], b: &[CondEntry]) -> Option<Vec<CondEntry>> {
+    let mut out: Vec<CondEntry> = a.to_vec();
+    for e in b {
+        if let Some(i) = out
+            .iter()
+            .position(|x| x.operator == e.operator && x.key == e.key)
+        {
+            let x = &out[i];
+            if cond::not_implied(std::slice::from_ref(x), std::slice::from_ref(e)).is_empty() {
+                continue;
+            }
+            if cond::not_implied(std::slice::from_ref(e), std::slice::from_ref(x)).is_empty() {
+                out[i] = e.clone();
+                continue;
+            }
+            return None;
+        }
+        out.push(e.clone());
+    }
+    Some(out)
+}
+
+fn condition_json(entries: &[CondEntry]) -> Value {
+    let mut m: Map<String, Value> = Map::new();
+    for e in entries {
+        let op = m
+            .entry(e.operator.clone())
+            .or_insert_with(|| Value::Object(Map::new()));
+        if let Value::Object(keys) = op {
+            let vals: Value = if e.values.len() == 1 {
+                Value::String(e.values.first().cloned().unwrap_or_default())
+            } else {
+                Value::Array(e.values.iter().cloned().map(Value::String).collect())
+            };
+            keys.insert(e.key_text.clone(), vals);
+        }
+    }
+    Value::Object(m)
+}
+
+/// Whether both statements name a pattern covering all of `svc:*` (or everything).
+fn both_wild(s: &Stmt, u: &Stmt, p: &ActionPattern) -> bool {
+    let has = |x: &Stmt| x.action_patterns.iter().any(|q| q.covers(p));
+    has(s) && has(u)
+}
+
+fn action_list(
+    catalog: &Catalog,
+    set: &ActionSet,
+    wild: &dyn Fn(&ActionPattern) -> bool,
+) -> Vec<String> {
+    if set.len() == catalog.action_count() {
+        if let Ok(all) = ActionPattern::parse("*") {
+            if wild(&all) {
+                return vec!["*".into()];
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for svc in catalog.services() {
+        let range = catalog.service_actions(svc);
+        let ids: Vec<_> = range.clone().filter(|a| set.contains(*a)).collect();
+        if ids.is_empty() {
+            continue;
+        }
+        let prefix = catalog.service_prefix(svc);
+        if ids.len() == range.len() {
+            if let Ok(p) = ActionPattern::parse(&format!("{prefix}:*")) {
+                if wild(&p) {
+                    out.push(format!("{prefix}:*"));
+                    continue;
+                }
+            }
+        }
+        out.extend(ids.into_iter().map(|a| catalog.action_full_name(a)));
+    }
+    out
+}
+
+fn deny_json(s: &Stmt) -> Value {
+    let mut m = Map::new();
+    m.insert("Effect".into(), json!("Deny"));
+    let mut actions: Vec<String> = s
+        .action_patterns
+        .iter()
+        .map(|p| p.as_str().to_string())
+        .collect();
+    actions.extend(s.unresolved_actions.iter().cloned());
+    m.insert(
+        if s.not_action { "NotAction" } else { "Action" }.into(),
+        json!(actions),
+    );
+    if !s.resource_missing {
+        let r: Vec<String> = s.resources.iter().map(|p| p.text.clone()).collect();
+        m.insert(
+            if s.not_resource {
+                "NotResource"
+            } else {
+                "Resource"
+            }
+            .into(),
+            json!(r),
+        );
+    } else {
+        m.insert("Resource".into(), json!("*"));
+    }
+    if !s.conditions.is_empty() {
+        m.insert("Condition".into(), condition_json(&s.conditions));
+    }
+    Value::Object(m)
+}
+
+/// A policy granting exactly what both `policy` and `reference` allow, or less where the
+/// intersection cannot be written (said in `notes`): `tighten(P, R) ⊆ P` and `⊆ R`.
+/// Actions are listed by canonical name, except `svc:*` (or `*`) when both sides grant the
+/// whole wildcard. Every `Deny` of both sides is kept.
+pub fn tighten(
+    catalog: &Catalog,
+    policy: &Policy,
+    reference: &Policy,
+    vars: &VarTable,
+) -> Tightened {
+    let mut notes = Vec::new();
+    // (not_resource, resources, conditions) → actions, wildcard permission
+    type Key = (bool, Vec<String>, Vec<(String, String, Vec<String>)>);
+    type Group = (Key, Vec<CondEntry>, ActionSet, Vec<(usize, usize)>);
+    let mut groups: Vec<Group> = Vec::new();
+    let allows = |p: &Policy| -> Vec<(usize, Stmt)> {
+        p.statements
+            .iter()
+            .cloned()
+            .enumerate()
+            .filter(|(_, s)| s.effect == Effect::Allow)
+            .collect()
+    };
+    let (pa, ra) = (allows(policy), allows(reference));
+    for (si, s) in &pa {
+        if !s.unresolved_actions.is_empty() || !s.unknown_actions.is_empty() {
+            notes.push(format!(
+                "actions of `{}` that are unknown or not in the catalog are left out",
+                s.path
+            ));
+        }
+        for (ui, u) in &ra {
+            let mut acts = s.actions.clone();
+            acts.intersect_with(&u.actions);
+            if acts.is_empty() {
+                continue;
+            }
+            let Some((neg, res)) = resources(s, u, vars, &mut notes) else {
+                continue;
+            };
+            let Some(conds) = conditions(&s.conditions, &u.conditions) else {
+                notes.push(format!(
+                    "the conditions of `{}` and of the reference's `{}` conflict on one key: left out",
+                    s.path, u.path
+                ));
+                continue;
+            };
+            let mut ck: Vec<(String, String, Vec<String>)> = conds
+                .iter()
+                .map(|e| (e.operator.clone(), e.key.clone(), e.values.clone()))
+                .collect();
+            ck.sort();
+            let mut res_sorted = res.clone();
+            res_sorted.sort();
+            let key: Key = (neg, res_sorted, ck);
+            if let Some(g) = groups.iter_mut().find(|g| g.0 == key) {
+                g.2.union_with(&acts);
+                g.3.push((*si, *ui));
+            } else {
+                groups.push((key, conds, acts, vec![(*si, *ui)]));
+            }
+        }
+    }
+    let mut statements = Vec::new();
+    for ((neg, res, _), conds, acts, pairs) in &groups {
+        let wild = |p: &ActionPattern| {
+            pairs.iter().any(|(si, ui)| {
+                match (policy.statements.get(*si), reference.statements.get(*ui)) {
+                    (Some(s), Some(u)) => both_wild(s, u, p),
+                    _ => false,
+                }
+            })
+        };
+        let mut m = Map::new();
+        m.insert("Effect".into(), json!("Allow"));
+        m.insert("Action".into(), json!(action_list(catalog, acts, &wild)));
+        m.insert(
+            if *neg { "NotResource" } else { "Resource" }.into(),
+            json!(res),
+        );
+        if !conds.is_empty() {
+            m.insert("Condition".into(), condition_json(conds));
+        }
+        statements.push(Value::Object(m));
+    }
+    for s in policy.statements.iter().chain(&reference.statements) {
+        if s.effect == Effect::Deny {
+            statements.push(deny_json(s));
+        }
+    }
+    notes.dedup();
+    Tightened {
+        document: json!({"Version": "2012-10-17", "Statement": statements}),
+        notes,
+    }
+}
