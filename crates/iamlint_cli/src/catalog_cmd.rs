@@ -19,6 +19,22 @@ pub fn expand(
     let mut set = ActionSet::empty(catalog.action_count());
     let mut errors = Vec::new();
     for raw in patterns {
+        if !raw.contains(':') && raw != "*" && raw.contains(['*', '?']) {
+            // `*Object*`: not a policy action (IAM wants `service:action`), but a useful
+            // query: every action whose `service:action` name matches, case-insensitively.
+            let pat = raw.to_ascii_lowercase();
+            let mut matched = false;
+            for a in 0..u32::try_from(catalog.action_count()).unwrap_or(u32::MAX) {
+                if glob(pat.as_bytes(), catalog.action_key(a).as_bytes()) {
+                    set.insert(a);
+                    matched = true;
+                }
+            }
+            if !matched {
+                errors.push(format!("`{raw}` matches no action in the catalog"));
+            }
+            continue;
+        }
         let p = match ActionPattern::parse(raw) {
             Ok(p) => p,
             Err(e) => {
@@ -58,6 +74,31 @@ pub fn expand(
         print!("{out}");
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `*` and `?` glob over bytes (iterative, with backtracking to the last `*`).
+fn glob(p: &[u8], s: &[u8]) -> bool {
+    let (mut pi, mut si) = (0, 0);
+    let mut star: Option<(usize, usize)> = None;
+    while si < s.len() {
+        if pi < p.len() && (p[pi] == b'?' || p[pi] == s[si]) {
+            pi += 1;
+            si += 1;
+        } else if pi < p.len() && p[pi] == b'*' {
+            star = Some((pi, si));
+            pi += 1;
+        } else if let Some((sp, ss)) = star {
+            pi = sp + 1;
+            si = ss + 1;
+            star = Some((sp, ss + 1));
+        } else {
+            return false;
+        }
+    }
+    while pi < p.len() && p[pi] == b'*' {
+        pi += 1;
+    }
+    pi == p.len()
 }
 
 fn action_json(catalog: &Catalog, a: ActionId) -> serde_json::Value {

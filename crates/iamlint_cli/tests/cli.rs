@@ -455,6 +455,14 @@ fn expand_and_catalog_commands() {
     let s = String::from_utf8_lossy(&out.stdout);
     assert!(s.lines().count() > 50);
     assert!(s.lines().all(|l| l.starts_with("s3:Get")), "{s}");
+    let out = iamlint().args(["expand", "*Object*"]).output().unwrap();
+    let s = String::from_utf8_lossy(&out.stdout);
+    assert!(s.lines().count() > 100);
+    assert!(
+        s.lines().all(|l| l.to_ascii_lowercase().contains("object")),
+        "{s}"
+    );
+    assert!(s.contains("s3:GetObject\n"));
     iamlint()
         .args(["expand", "s3:GetObjekt"])
         .assert()
