@@ -11,6 +11,23 @@ static RULES: &[&dyn Rule] = &[
     &missing_version::MissingVersion,
     &invalid_version::InvalidVersion,
     // -- structure rules (IAM103-IAM106, IAM114-IAM129) go below this line --
+    &missing_effect::MissingEffect,
+    &invalid_effect::InvalidEffect,
+    &missing_resource::MissingResource,
+    &duplicate_sid::DuplicateSid,
+    &unknown_element::UnknownElement,
+    &invalid_element_type::InvalidElementType,
+    &conflicting_elements::ConflictingElements,
+    &duplicate_key::DuplicateKey,
+    &missing_statement::MissingStatement,
+    &missing_action::MissingAction,
+    &invalid_sid::InvalidSid,
+    &empty_value::EmptyValue,
+    &principal_in_identity_policy::PrincipalInIdentityPolicy,
+    &missing_principal::MissingPrincipal,
+    &resource_in_trust_policy::ResourceInTrustPolicy,
+    &policy_too_large::PolicyTooLarge,
+    &policy_variable_syntax::PolicyVariableSyntax,
     // -- catalog-aware rules (IAM107-IAM113, IAM130-IAM149) go below this line --
     // -- over-broad grant rules (IAM2xx) go below this line --
     // -- escalation, exposure and redundancy rules (IAM3xx, IAM4xx, IAM50x) go below this line --

@@ -7,6 +7,24 @@ pub mod parse_error;
 pub mod unreadable_file;
 pub mod unused_suppression;
 // -- structure rules below --
+pub mod conflicting_elements;
+pub mod duplicate_key;
+pub mod duplicate_sid;
+pub mod empty_value;
+pub mod invalid_effect;
+pub mod invalid_element_type;
+pub mod invalid_sid;
+pub mod missing_action;
+pub mod missing_effect;
+pub mod missing_principal;
+pub mod missing_resource;
+pub mod missing_statement;
+pub mod policy_too_large;
+pub mod policy_variable_syntax;
+pub mod principal_in_identity_policy;
+pub mod resource_in_trust_policy;
+pub(crate) mod structure;
+pub mod unknown_element;
 // -- catalog-aware rules below --
 // -- over-broad grant rules below --
 // -- escalation, exposure and redundancy rules below --

@@ -1,0 +1,491 @@
+use super::structure::{exclusive_branches, first_line, thousands};
+use crate::{declare_rule, FileContext, Finding, Rule, RuleInfo, Sink};
+use iamlint_policy::{Document, ElementList, Part, PolicyKind, Statement, Text};
+use std::collections::BTreeMap;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a policy larger than the IAM or Organizations size quota that applies
+    /// where it is deployed, counting characters without whitespace, as AWS does:
+    ///
+    /// | where | quota |
+    /// |---|---|
+    /// | customer managed policy (`AWS::IAM::ManagedPolicy`, a plain identity policy file) | 6,144 |
+    /// | inline policies of one role (`AWS::IAM::Role` `Policies`, SAM function `Policies`), in total | 10,240 |
+    /// | inline policies of one user, in total | 2,048 |
+    /// | inline policies of one group, in total | 5,120 |
+    /// | role trust policy (default; can be raised) | 2,048 |
+    /// | service control policy | 5,120 |
+    ///
+    /// CloudFormation documents are measured as the JSON CloudFormation sends (YAML is
+    /// converted). Values computed by CloudFormation (`!Ref`, `!Sub` references) are not
+    /// counted, so the size is a lower bound and only a document over the quota even
+    /// without them is reported. Resource policies (per-service quotas) and an
+    /// `AWS::IAM::Policy` whose attachment is not known are measured only against the
+    /// largest inline quota (10,240).
+    ///
+    /// AWS managed policies are not bound by the customer managed quota (some are over
+    /// 90,000 characters); when linting a copy of one as a plain file, expect this rule
+    /// to fire and ignore it for that file.
+    ///
+    /// ## Why is this bad?
+    /// AWS rejects the policy (`LimitExceeded`), so the deployment fails.
+    ///
+    /// ## Example
+    /// ```yaml expect_diagnostic
+    /// # iamlint-test: policy-type=trust
+    /// Version: "2012-10-17"
+    /// Statement:
+    ///   - Effect: Allow
+    ///     Principal:
+    ///       AWS:
+    ///         - arn:aws:iam::111122223333:role/a-role-with-a-fairly-long-name-number-0001
+    ///         - arn:aws:iam::111122223333:role/a-role-with-a-fairly-long-name-number-0002
+    ///         - arn:aws:iam::111122223333:role/a-role-with-a-fairly-long-name-number-0003
+    ///         - arn:aws:iam::111122223333:role/a-role-with-a-fairly-long-name-number-0004
+    ///         - arn:aws:iam::111122223333:role/a-role-with-a-fairly-long-name-number-0005
+    ///         - arn:aws:iam::111122223333:role/a-role-with-a-fairly-long-name-number-0006
+    ///         - arn:aws:iam::111122223333:role/a-role-with-a-fairly-long-name-number-0007
+    ///         - arn:aws:iam::111122223333:role/a-role-with-a-fairly-long-name-number-0008
+    ///         - arn:aws:iam::111122223333:role/a-role-with-a-fairly-long-name-number-0009
+    ///         - arn:aws:iam::111122223333:role/a-role-with-a-fairly-long-name-number-0010
+    ///         - arn:aws:iam::111122223333:role/a-role-with-a-fairly-long-name-number-0011
+    ///         - arn:aws:iam::111122223333:role/a-role-with-a-fairly-long-name-number-0012
+    ///         - arn:aws:iam::111122223333:role/a-role-with-a-fairly-long-name-number-0013
+    ///         - arn:aws:iam::111122223333:role/a-role-with-a-fairly-long-name-number-0014
+    ///         - arn:aws:iam::111122223333:role/a-role-with-a-fairly-long-name-number-0015
+    ///         - arn:aws:iam::111122223333:role/a-role-with-a-fairly-long-name-number-0016
+    ///         - arn:aws:iam::111122223333:role/a-role-with-a-fairly-long-name-number-0017
+    ///         - arn:aws:iam::111122223333:role/a-role-with-a-fairly-long-name-number-0018
+    ///         - arn:aws:iam::111122223333:role/a-role-with-a-fairly-long-name-number-0019
+    ///         - arn:aws:iam::111122223333:role/a-role-with-a-fairly-long-name-number-0020
+    ///         - arn:aws:iam::111122223333:role/a-role-with-a-fairly-long-name-number-0021
+    ///         - arn:aws:iam::111122223333:role/a-role-with-a-fairly-long-name-number-0022
+    ///         - arn:aws:iam::111122223333:role/a-role-with-a-fairly-long-name-number-0023
+    ///         - arn:aws:iam::111122223333:role/a-role-with-a-fairly-long-name-number-0024
+    ///         - arn:aws:iam::111122223333:role/a-role-with-a-fairly-long-name-number-0025
+    ///         - arn:aws:iam::111122223333:role/a-role-with-a-fairly-long-name-number-0026
+    ///         - arn:aws:iam::111122223333:role/a-role-with-a-fairly-long-name-number-0027
+    ///         - arn:aws:iam::111122223333:role/a-role-with-a-fairly-long-name-number-0028
+    ///         - arn:aws:iam::111122223333:role/a-role-with-a-fairly-long-name-number-0029
+    ///         - arn:aws:iam::111122223333:role/a-role-with-a-fairly-long-name-number-0030
+    ///     Action: sts:AssumeRole
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```yaml
+    /// # iamlint-test: policy-type=trust
+    /// Version: "2012-10-17"
+    /// Statement:
+    ///   - Effect: Allow
+    ///     Principal: {AWS: arn:aws:iam::111122223333:root}
+    ///     Action: sts:AssumeRole
+    ///     Condition:
+    ///       StringLike: {aws:PrincipalArn: arn:aws:iam::111122223333:role/a-role-with-a-fairly-long-name-number-*}
+    /// ```
+    ///
+    /// ## References
+    /// - IAM User Guide, "IAM and AWS STS quotas":
+    ///   <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html>
+    /// - AWS Organizations User Guide, "Quotas for AWS Organizations":
+    ///   <https://docs.aws.amazon.com/organizations/latest/userguide/orgs_reference_limits.html>
+    pub PolicyTooLarge {
+        code: "IAM125",
+        name: "policy-too-large",
+        group: "correctness",
+        severity: Error,
+        enabled: true,
+        summary: "a policy over the AWS size quota for where it is deployed",
+    }
+}
+
+/// Documents with their sizes.
+type Sized<'a> = Vec<(&'a Document, Size)>;
+
+/// Where a document counts, and against what.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Quota {
+    Managed,
+    RoleInline,
+    UserInline,
+    GroupInline,
+    Trust,
+    Scp,
+    /// Attachment unknown: only the largest inline quota is certain.
+    AnyInline,
+}
+
+impl Quota {
+    fn limit(self) -> usize {
+        match self {
+            Quota::Managed => 6_144,
+            Quota::RoleInline | Quota::AnyInline => 10_240,
+            Quota::UserInline | Quota::Trust => 2_048,
+            Quota::GroupInline | Quota::Scp => 5_120,
+        }
+    }
+
+    fn describe(self) -> &'static str {
+        match self {
+            Quota::Managed => "managed policy quota",
+            Quota::RoleInline => "quota for a role's inline policies in total",
+            Quota::UserInline => "quota for a user's inline policies in total",
+            Quota::GroupInline => "quota for a group's inline policies in total",
+            Quota::Trust => "role trust policy quota",
+            Quota::Scp => "service control policy quota",
+            Quota::AnyInline => "largest inline policy quota (a role's, in total)",
+        }
+    }
+
+    /// Quotas that sum every inline policy of one entity.
+    fn summed(self) -> bool {
+        matches!(
+            self,
+            Quota::RoleInline | Quota::UserInline | Quota::GroupInline
+        )
+    }
+}
+
+fn quota_of(doc: &Document) -> Option<Quota> {
+    let Some((_, ty)) = &doc.origin.resource else {
+        return match doc.kind {
+            PolicyKind::Identity | PolicyKind::Boundary => Some(Quota::Managed),
+            PolicyKind::Trust => Some(Quota::Trust),
+            PolicyKind::Scp => Some(Quota::Scp),
+            PolicyKind::Resource => None,
+        };
+    };
+    let inline = doc.origin.path.contains(".Policies");
+    Some(match ty.as_str() {
+        "AWS::IAM::ManagedPolicy" => Quota::Managed,
+        "AWS::IAM::Role" if doc.kind == PolicyKind::Trust => Quota::Trust,
+        "AWS::IAM::Role" | "AWS::Serverless::Function" if inline => Quota::RoleInline,
+        "AWS::IAM::User" if inline => Quota::UserInline,
+        "AWS::IAM::Group" if inline => Quota::GroupInline,
+        "AWS::IAM::RolePolicy" => Quota::RoleInline,
+        "AWS::IAM::UserPolicy" => Quota::UserInline,
+        "AWS::IAM::GroupPolicy" => Quota::GroupInline,
+        "AWS::IAM::Policy" => Quota::AnyInline,
+        _ if doc.kind == PolicyKind::Scp => Quota::Scp,
+        _ => return None,
+    })
+}
+
+impl Rule for PolicyTooLarge {
+    fn info(&self) -> &'static RuleInfo {
+        &Self::INFO
+    }
+
+    fn check_file(&self, cx: &FileContext<'_>, sink: &mut Sink) {
+        let Ok(file) = cx.file else { return };
+        // Per entity (logical id) for summed quotas: (quota, [(doc, size)]).
+        let mut groups: BTreeMap<&str, (Quota, Sized<'_>)> = BTreeMap::new();
+        for doc in &file.documents {
+            let Some(quota) = quota_of(doc) else { continue };
+            let size = document_size(doc);
+            match (&doc.origin.resource, quota.summed()) {
+                (Some((id, _)), true) => {
+                    groups
+                        .entry(id.as_str())
+                        .or_insert((quota, Vec::new()))
+                        .1
+                        .push((doc, size));
+                }
+                _ => {
+                    if size.chars > quota.limit() {
+                        sink.report(single(cx, doc, size, quota));
+                    }
+                }
+            }
+        }
+        for (id, (quota, docs)) in groups {
+            let total = total_of(&docs);
+            if total.chars <= quota.limit() {
+                continue;
+            }
+            if docs.len() == 1 {
+                sink.report(single(cx, docs[0].0, docs[0].1, quota));
+                continue;
+            }
+            let Some(&(biggest, _)) = docs.iter().max_by_key(|(_, s)| s.chars) else {
+                continue;
+            };
+            let mut f = Finding::new(
+                first_line(biggest.span, cx.text()),
+                biggest.origin.path.clone(),
+                format!(
+                    "the {} inline policies of `{id}` total {}{} characters without whitespace, {} over the {}-character {}",
+                    docs.len(),
+                    if total.unresolved { "at least " } else { "" },
+                    thousands(total.chars),
+                    thousands(total.chars - quota.limit()),
+                    thousands(quota.limit()),
+                    quota.describe()
+                ),
+            )
+            .label(format!("{} characters", thousands(size_of(&docs, biggest).chars)))
+            .help("move statements into customer managed policies (6,144 characters each, up to 10 attached by default), or merge statements and use wildcards where they do not widen access");
+            for (d, s) in &docs {
+                if std::ptr::eq(*d, biggest) {
+                    continue;
+                }
+                f = f.secondary(
+                    first_line(d.span, cx.text()),
+                    format!("{} characters", thousands(s.chars)),
+                );
+            }
+            if total.unresolved {
+                f = f.note("values computed by CloudFormation are not counted: the deployed policies are larger");
+            }
+            sink.report(f);
+        }
+    }
+}
+
+fn size_of(docs: &[(&Document, Size)], which: &Document) -> Size {
+    docs.iter()
+        .find(|(d, _)| std::ptr::eq(*d, which))
+        .map(|(_, s)| *s)
+        .unwrap_or_default()
+}
+
+/// The sum over the documents of one entity, counting only the larger of two `Fn::If`
+/// alternatives.
+fn total_of(docs: &[(&Document, Size)]) -> Size {
+    let mut total = Size::default();
+    for (i, (d, s)) in docs.iter().enumerate() {
+        let shadowed = docs.iter().enumerate().any(|(j, (o, os))| {
+            j != i
+                && exclusive_branches(&d.origin.path, &o.origin.path)
+                && (os.chars > s.chars || (os.chars == s.chars && j < i))
+        });
+        if !shadowed {
+            total.chars += s.chars;
+            total.unresolved |= s.unresolved;
+        }
+    }
+    total
+}
+
+fn single(cx: &FileContext<'_>, doc: &Document, size: Size, quota: Quota) -> Finding {
+    let mut f = Finding::new(
+        first_line(doc.span, cx.text()),
+        doc.origin.path.clone(),
+        format!(
+            "policy is {}{} characters without whitespace, {} over the {}-character {}",
+            if size.unresolved { "at least " } else { "" },
+            thousands(size.chars),
+            thousands(size.chars - quota.limit()),
+            thousands(quota.limit()),
+            quota.describe()
+        ),
+    )
+    .label("this policy")
+    .help(match quota {
+        Quota::Trust => "shorten the principal list (an account principal with an `aws:PrincipalArn` condition), or request a higher trust policy quota",
+        _ => "split it into several policies, or merge statements and use wildcards where they do not widen access",
+    });
+    if size.unresolved {
+        f = f.note(
+            "values computed by CloudFormation are not counted: the deployed policy is larger",
+        );
+    }
+    if quota == Quota::Managed && doc.origin.resource.is_none() {
+        f = f.note("a plain identity policy file is measured as a customer managed policy; AWS managed policies are exempt from this quota");
+    }
+    if quota == Quota::AnyInline {
+        f = f.note("`AWS::IAM::Policy` counts toward the inline quota of every role, user and group it is attached to; users and groups have smaller quotas");
+    }
+    f
+}
+
+/// A size in characters without whitespace; `unresolved` when CloudFormation values were
+/// left out (the size is then a lower bound).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct Size {
+    chars: usize,
+    unresolved: bool,
+}
+
+impl Size {
+    fn add(&mut self, n: usize) {
+        self.chars += n;
+    }
+}
+
+/// The document as compact JSON, whitespace excluded: what AWS counts.
+fn document_size(doc: &Document) -> Size {
+    let mut s = Size::default();
+    let mut members = 0;
+    s.add(2); // {}
+    if let Some(v) = &doc.version {
+        member(&mut s, &mut members, "Version");
+        string(&mut s, v);
+    }
+    if let Some(v) = &doc.id {
+        member(&mut s, &mut members, "Id");
+        string(&mut s, v);
+    }
+    if doc.statement_key_span.is_some() {
+        member(&mut s, &mut members, "Statement");
+        s.add(2); // []
+        let mut n = 0;
+        for (i, st) in doc.statements.iter().enumerate() {
+            // Of two `Fn::If` alternatives only the larger one counts.
+            let size = statement_size(st);
+            let shadowed = doc.statements.iter().enumerate().any(|(j, o)| {
+                j != i && exclusive_branches(&st.path, &o.path) && {
+                    let os = statement_size(o).chars;
+                    os > size.chars || (os == size.chars && j < i)
+                }
+            });
+            if shadowed {
+                continue;
+            }
+            if n > 0 {
+                s.add(1);
+            }
+            n += 1;
+            s.add(size.chars);
+            s.unresolved |= size.unresolved;
+        }
+    }
+    s
+}
+
+fn member(s: &mut Size, members: &mut usize, key: &str) {
+    if *members > 0 {
+        s.add(1); // ,
+    }
+    *members += 1;
+    s.add(key.len() + 3); // "key":
+}
+
+fn string(s: &mut Size, t: &Text) {
+    s.add(2);
+    for p in &t.parts {
+        match p {
+            Part::Literal(l) => s.add(
+                l.chars()
+                    .filter(|c| !c.is_whitespace())
+                    .map(|c| match c {
+                        '"' | '\\' => 2,
+                        c if (c as u32) < 0x20 => 6,
+                        _ => 1,
+                    })
+                    .sum(),
+            ),
+            Part::Hole { .. } => s.unresolved = true,
+        }
+    }
+}
+
+fn list(s: &mut Size, l: &ElementList) {
+    if l.scalar && l.items.len() == 1 {
+        if let Some(t) = l.items.first() {
+            string(s, t);
+        }
+        return;
+    }
+    strings(s, l.items.iter());
+}
+
+fn strings<'a>(s: &mut Size, items: impl Iterator<Item = &'a Text>) {
+    s.add(2);
+    for (i, t) in items.enumerate() {
+        if i > 0 {
+            s.add(1);
+        }
+        string(s, t);
+    }
+}
+
+fn statement_size(st: &Statement) -> Size {
+    let mut s = Size::default();
+    let mut members = 0;
+    s.add(2);
+    if let Some(t) = &st.sid {
+        member(&mut s, &mut members, "Sid");
+        string(&mut s, t);
+    }
+    if let Some(t) = &st.effect_text {
+        member(&mut s, &mut members, "Effect");
+        string(&mut s, t);
+    }
+    if let Some(p) = &st.principal {
+        member(
+            &mut s,
+            &mut members,
+            if p.negated {
+                "NotPrincipal"
+            } else {
+                "Principal"
+            },
+        );
+        if p.bare_star {
+            s.add(3);
+        } else {
+            s.add(2);
+            let mut types: Vec<&str> = Vec::new();
+            for v in &p.values {
+                if !types.contains(&v.principal_type.as_str()) {
+                    types.push(&v.principal_type);
+                }
+            }
+            for (i, ty) in types.iter().enumerate() {
+                if i > 0 {
+                    s.add(1);
+                }
+                s.add(ty.len() + 3);
+                let vals: Vec<&Text> = p.of_type(ty).collect();
+                match vals.as_slice() {
+                    [one] => string(&mut s, one),
+                    many => strings(&mut s, many.iter().copied()),
+                }
+            }
+        }
+    }
+    if let Some(l) = &st.action {
+        member(
+            &mut s,
+            &mut members,
+            if l.negated { "NotAction" } else { "Action" },
+        );
+        list(&mut s, l);
+    }
+    if let Some(l) = &st.resource {
+        member(
+            &mut s,
+            &mut members,
+            if l.negated { "NotResource" } else { "Resource" },
+        );
+        list(&mut s, l);
+    }
+    if let Some(c) = &st.condition {
+        member(&mut s, &mut members, "Condition");
+        s.add(2);
+        for (i, cl) in c.clauses.iter().enumerate() {
+            if i > 0 {
+                s.add(1);
+            }
+            string(&mut s, &cl.operator_text);
+            s.add(1); // :
+            s.add(2);
+            for (j, e) in cl.entries.iter().enumerate() {
+                if j > 0 {
+                    s.add(1);
+                }
+                string(&mut s, &e.key);
+                s.add(1);
+                if e.scalar && e.values.len() == 1 {
+                    if let Some(v) = e.values.first() {
+                        string(&mut s, v);
+                    }
+                } else {
+                    strings(&mut s, e.values.iter());
+                }
+            }
+        }
+    }
+    s
+}
