@@ -489,3 +489,50 @@ fn statement_size(st: &Statement) -> Size {
     }
     s
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use iamlint_policy::{load_text, LoadOptions};
+
+    fn non_whitespace(s: &str) -> usize {
+        s.chars().filter(|c| !c.is_whitespace()).count()
+    }
+
+    /// For compact JSON input, the size computed from the model equals what AWS counts:
+    /// the characters of the text without whitespace.
+    #[test]
+    fn model_size_matches_the_json_text() {
+        let policies = [
+            r#"{"Version": "2012-10-17", "Statement": [{"Sid": "A1", "Effect": "Allow", "Action": "s3:GetObject", "Resource": ["arn:aws:s3:::a/*", "arn:aws:s3:::b/*"]}]}"#,
+            r#"{"Version": "2012-10-17", "Id": "x", "Statement": [{"Effect": "Allow", "Principal": {"AWS": ["arn:aws:iam::111122223333:root", "arn:aws:iam::444455556666:root"], "Service": "ec2.amazonaws.com"}, "Action": ["sts:AssumeRole"], "Condition": {"StringEquals": {"sts:ExternalId": "a \"quoted\" id"}, "Bool": {"aws:MultiFactorAuthPresent": ["true"]}}}]}"#,
+            r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Principal": "*", "NotAction": "s3:*", "NotResource": "arn:aws:s3:::a\\b"}, {"Effect": "Allow", "Action": "s3:ListBucket", "Resource": "*"}]}"#,
+        ];
+        for p in policies {
+            let file = load_text("p.json", p, &LoadOptions::default());
+            let doc = file.documents.first().unwrap();
+            let size = document_size(doc);
+            assert!(!size.unresolved);
+            assert_eq!(size.chars, non_whitespace(p), "{p}");
+        }
+    }
+
+    #[test]
+    fn holes_make_a_lower_bound() {
+        let y = "Resources:\n  P:\n    Type: AWS::IAM::ManagedPolicy\n    Properties:\n      PolicyDocument:\n        Version: \"2012-10-17\"\n        Statement:\n          - Effect: Allow\n            Action: s3:GetObject\n            Resource: !Sub \"arn:aws:s3:::${Bucket}/*\"\n";
+        let file = load_text("t.yaml", y, &LoadOptions::default());
+        let size = document_size(file.documents.first().unwrap());
+        assert!(size.unresolved);
+        let full = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::/*"}]}"#;
+        assert_eq!(size.chars, full.len());
+    }
+
+    #[test]
+    fn quotas_follow_the_origin() {
+        let y = "Resources:\n  R:\n    Type: AWS::IAM::Role\n    Properties:\n      AssumeRolePolicyDocument:\n        Statement:\n          - Effect: Allow\n            Principal: {Service: ec2.amazonaws.com}\n            Action: sts:AssumeRole\n      Policies:\n        - PolicyName: p\n          PolicyDocument:\n            Statement:\n              - Effect: Allow\n                Action: s3:GetObject\n                Resource: \"*\"\n";
+        let file = load_text("t.yaml", y, &LoadOptions::default());
+        let quotas: Vec<Option<Quota>> = file.documents.iter().map(quota_of).collect();
+        assert_eq!(quotas, vec![Some(Quota::Trust), Some(Quota::RoleInline)]);
+    }
+}
