@@ -34,6 +34,8 @@ static RULES: &[&dyn Rule] = &[
     &privilege_escalation::PrivilegeEscalation,
     &redundant_action::RedundantAction,
     &redundant_resource::RedundantResource,
+    &public_principal::PublicPrincipal,
+    &oidc_trust_unconditioned::OidcTrustUnconditioned,
     &unused_suppression::UnusedSuppression,
     // -- reference rules (IAM6xx) go below this line --
 ];

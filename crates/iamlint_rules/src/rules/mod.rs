@@ -31,4 +31,6 @@ pub mod unknown_element;
 pub mod privilege_escalation;
 pub mod redundant_action;
 pub mod redundant_resource;
+pub mod public_principal;
+pub mod oidc_trust_unconditioned;
 // -- reference rules below --

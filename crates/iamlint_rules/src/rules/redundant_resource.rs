@@ -71,6 +71,13 @@ impl Rule for RedundantResource {
                     .secondary(c.span, other)
                     .help(format!("remove `{rs}`"))
                     .sid(st);
+                let crosses_slash = cs
+                    .strip_suffix('*')
+                    .and_then(|prefix| rs.strip_prefix(prefix))
+                    .is_some_and(|rest| rest.contains('/'));
+                if cs != "*" && rs != cs && crosses_slash {
+                    f = f.note("a `*` in a resource pattern matches any characters, `/` included");
+                }
                 if cs == "*" && !list.negated {
                     f = f.note("the statement applies to every resource: if it was meant to be scoped, remove `*` instead");
                 }
