@@ -36,6 +36,9 @@ static RULES: &[&dyn Rule] = &[
     &redundant_resource::RedundantResource,
     &public_principal::PublicPrincipal,
     &oidc_trust_unconditioned::OidcTrustUnconditioned,
+    &confused_deputy::ConfusedDeputy,
+    &cross_account_wildcard::CrossAccountWildcard,
+    &redundant_statement::RedundantStatement,
     &unused_suppression::UnusedSuppression,
     // -- reference rules (IAM6xx) go below this line --
 ];

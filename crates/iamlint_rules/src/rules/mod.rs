@@ -33,4 +33,7 @@ pub mod redundant_action;
 pub mod redundant_resource;
 pub mod public_principal;
 pub mod oidc_trust_unconditioned;
+pub mod confused_deputy;
+pub mod cross_account_wildcard;
+pub mod redundant_statement;
 // -- reference rules below --

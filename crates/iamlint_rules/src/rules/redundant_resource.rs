@@ -35,7 +35,7 @@ declare_rule! {
         name: "redundant-resource",
         group: "hygiene",
         severity: Info,
-        enabled: true,
+        enabled: false,
         summary: "a resource item already covered by another item of the same statement",
     }
 }
