@@ -242,6 +242,10 @@ pub struct Limits {
     pub max_depth: usize,
     /// Most nodes in one source, counting each node an alias expands to.
     pub max_nodes: usize,
+    /// Most nodes that YAML aliases may add by expansion, in one source (they count
+    /// against `max_nodes` too). Kept well below `max_nodes` so that a tiny alias bomb
+    /// stops in milliseconds instead of building `max_nodes` nodes.
+    pub max_alias_nodes: usize,
 }
 
 impl Default for Limits {
@@ -249,6 +253,7 @@ impl Default for Limits {
         Self {
             max_depth: 256,
             max_nodes: 2_000_000,
+            max_alias_nodes: 100_000,
         }
     }
 }

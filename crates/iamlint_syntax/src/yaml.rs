@@ -59,6 +59,7 @@ fn load(src: &str, text: &str, offsets: Offsets, limits: &Limits) -> Parsed {
         stack: Vec::new(),
         anchors: HashMap::new(),
         nodes: 0,
+        alias_nodes: 0,
         budget_spent: false,
         root: None,
         documents: Vec::new(),
@@ -253,6 +254,8 @@ struct Builder<'s> {
     /// Anchor id → (node, number of nodes in it).
     anchors: HashMap<usize, (Node, usize)>,
     nodes: usize,
+    /// Nodes added by alias expansion so far.
+    alias_nodes: usize,
     /// The alias budget ran out (reported once); later aliases stay unexpanded.
     budget_spent: bool,
     root: Option<Node>,
@@ -469,16 +472,22 @@ impl Builder<'_> {
             });
         };
         let size = *size;
-        let node = if self.budget_spent || self.nodes.saturating_add(size) > self.limits.max_nodes {
+        let over_alias = self.alias_nodes.saturating_add(size) > self.limits.max_alias_nodes;
+        let over_nodes = self.nodes.saturating_add(size) > self.limits.max_nodes;
+        let node = if self.budget_spent || over_alias || over_nodes {
             self.nodes += 1;
             if !self.budget_spent {
                 self.budget_spent = true;
+                let (what, limit) = if over_alias {
+                    ("aliases expand to", self.limits.max_alias_nodes)
+                } else {
+                    ("document reaches", self.limits.max_nodes)
+                };
                 self.errors.push(SyntaxError {
                     kind: SyntaxErrorKind::AliasBudget,
                     span: alias_span,
                     message: format!(
-                        "aliases expand to more than {} values, the most accepted; `*{name}` and later aliases are not expanded",
-                        self.limits.max_nodes
+                        "{what} more than {limit} values, the most accepted; `*{name}` and later aliases are not expanded"
                     ),
                 });
             }
@@ -489,6 +498,7 @@ impl Builder<'_> {
             }
         } else {
             self.nodes += size;
+            self.alias_nodes += size;
             let mut node = anchored.clone();
             node.span = alias_span;
             node

@@ -232,6 +232,7 @@ fn nesting_up_to_the_limit_is_fine() {
     let limits = Limits {
         max_depth: 200_000,
         max_nodes: 1_000_000,
+        ..Limits::default()
     };
     let src = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
     let parsed = parse_json(&src, &limits);
@@ -252,6 +253,7 @@ fn node_limit() {
     let limits = Limits {
         max_depth: 256,
         max_nodes: 10,
+        ..Limits::default()
     };
     let ok = parse_json("[1,2,3,4,5,6,7,8,9]", &limits);
     assert!(ok.errors.is_empty());

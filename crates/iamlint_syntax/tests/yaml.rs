@@ -318,14 +318,19 @@ fn billion_laughs_stops_at_the_budget() {
     let limits = Limits {
         max_depth: 256,
         max_nodes: 100_000,
+        max_alias_nodes: 1_000_000,
     };
     let parsed = parse_yaml(&src, &limits);
     assert_eq!(parsed.errors.len(), 1, "{:?}", parsed.errors);
     let e = &parsed.errors[0];
     assert_eq!(e.kind, SyntaxErrorKind::AliasBudget);
-    // 9^5 = 59049 nodes fit; the first alias of l5 (each l4 copy is 7381 nodes) does not
-    // overflow until 100_000 is crossed
-    assert!(e.span.slice(&src).starts_with("*l"));
+    // lK holds 1 + 9 * |l(K-1)| nodes: l0 10, l1 91, l2 820, l3 7381, l4 66430. After
+    // l0..l4 (about 74_700 nodes) the first `*l4` in l5 would cross 100_000
+    assert!(e.span.slice(&src).starts_with("*l4"), "{:?}", e);
+    assert_eq!(
+        e.message,
+        "document reaches more than 100000 values, the most accepted; `*l4` and later aliases are not expanded"
+    );
     // the rest of the document loaded, with unexpanded aliases
     let root = &parsed.documents[0];
     let last = root.get("l9").unwrap().as_seq().unwrap();
@@ -343,7 +348,10 @@ fn billion_laughs_with_default_limits() {
     let parsed = parse_yaml(&src, &limits());
     assert_eq!(parsed.errors.len(), 1);
     assert_eq!(parsed.errors[0].kind, SyntaxErrorKind::AliasBudget);
-    assert!(count(&parsed.documents[0]) <= limits().max_nodes + 30 * 10);
+    assert!(parsed.errors[0]
+        .message
+        .starts_with("aliases expand to more than 100000 values, the most accepted"));
+    assert!(count(&parsed.documents[0]) <= limits().max_alias_nodes + 30 * 10 + 10);
 }
 
 fn count(node: &iamlint_syntax::Node) -> usize {
@@ -469,6 +477,7 @@ fn node_limit() {
     let limits = Limits {
         max_depth: 256,
         max_nodes: 5,
+        ..Limits::default()
     };
     assert!(parse_yaml("[1, 2, 3, 4]", &limits).errors.is_empty());
     let parsed = parse_yaml("[1, 2, 3, 4, 5]", &limits);
