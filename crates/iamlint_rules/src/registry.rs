@@ -30,6 +30,21 @@ static RULES: &[&dyn Rule] = &[
     &policy_variable_syntax::PolicyVariableSyntax,
     // -- catalog-aware rules (IAM107-IAM113, IAM130-IAM149) go below this line --
     // -- over-broad grant rules (IAM2xx) go below this line --
+    &full_admin::FullAdmin,
+    &service_wildcard::ServiceWildcard,
+    &resource_star::ResourceStar,
+    &notaction_allow::NotactionAllow,
+    &notresource_allow::NotresourceAllow,
+    &notprincipal_allow::NotprincipalAllow,
+    &passrole_unrestricted::PassroleUnrestricted,
+    &service_linked_role_unrestricted::ServiceLinkedRoleUnrestricted,
+    &permissions_management_unrestricted::PermissionsManagementUnrestricted,
+    &write_unrestricted::WriteUnrestricted,
+    &credentials_exposure::CredentialsExposure,
+    &data_exfiltration::DataExfiltration,
+    &risky_managed_policy::RiskyManagedPolicy,
+    &deprecated_managed_policy::DeprecatedManagedPolicy,
+    &broad_wildcard::BroadWildcard,
     // -- escalation, exposure and redundancy rules (IAM3xx, IAM4xx, IAM50x) go below this line --
     &privilege_escalation::PrivilegeEscalation,
     &redundant_action::RedundantAction,

@@ -27,6 +27,22 @@ pub(crate) mod structure;
 pub mod unknown_element;
 // -- catalog-aware rules below --
 // -- over-broad grant rules below --
+pub mod broad_wildcard;
+pub mod credentials_exposure;
+pub mod data_exfiltration;
+pub mod deprecated_managed_policy;
+pub mod full_admin;
+pub(crate) mod grant_support;
+pub mod notaction_allow;
+pub mod notprincipal_allow;
+pub mod notresource_allow;
+pub mod passrole_unrestricted;
+pub mod permissions_management_unrestricted;
+pub mod resource_star;
+pub mod risky_managed_policy;
+pub mod service_linked_role_unrestricted;
+pub mod service_wildcard;
+pub mod write_unrestricted;
 // -- escalation, exposure and redundancy rules below --
 pub mod privilege_escalation;
 pub mod redundant_action;

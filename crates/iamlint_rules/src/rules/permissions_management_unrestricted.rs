@@ -1,0 +1,70 @@
+use super::grant_support as gs;
+use crate::{declare_rule, DocContext, Rule, RuleInfo, Sink};
+use iamlint_catalog::AccessLevel;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports Permissions management actions (the catalog's access level: they change
+    /// who may access a resource, such as `s3:PutBucketPolicy`, `kms:CreateGrant`,
+    /// `iam:AttachRolePolicy`) granted on every resource (`Resource: "*"` or
+    /// `NotResource`) in an identity policy although they accept a resource type. This is
+    /// what cloudsplaining calls resource exposure, derived here from the catalog rather
+    /// than from a fixed list.
+    ///
+    /// Actions that only work on `*` are not reported. A `Condition` that pins the
+    /// resource (a positive test of a resource tag, `aws:ResourceAccount`,
+    /// `aws:ResourceOrgID` or `aws:ResourceOrgPaths`) removes the finding; any other
+    /// condition is mentioned in a note but does not. Actions denied by an unconditional
+    /// `Deny` on `*` are left out; statements `full-admin` reports are not reported again.
+    ///
+    /// ## Why is this bad?
+    /// With a Permissions management action on every resource, the principal can rewrite
+    /// the policy of any bucket, key, queue or role in the account and open it to anyone,
+    /// or grant itself more.
+    ///
+    /// ## Example
+    /// ```json expect_diagnostic
+    /// {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["s3:GetObject", "s3:PutBucketPolicy"], "Resource": "*"}]}
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```json
+    /// {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:PutBucketPolicy", "Resource": "arn:aws:s3:::my-bucket"}]}
+    /// ```
+    ///
+    /// ## References
+    /// - Service Authorization Reference: access levels ("Permissions management")
+    /// - IAM User Guide, "Understanding access level summaries within policy summaries"
+    pub PermissionsManagementUnrestricted {
+        code: "IAM209",
+        name: "permissions-management-unrestricted",
+        group: "least-privilege",
+        severity: Warning,
+        enabled: true,
+        summary: "Permissions management actions on every resource",
+    }
+}
+
+impl Rule for PermissionsManagementUnrestricted {
+    fn info(&self) -> &'static RuleInfo {
+        &Self::INFO
+    }
+
+    fn check_document(&self, cx: &DocContext<'_>, sink: &mut Sink) {
+        if gs::grants(cx).is_empty() {
+            return;
+        }
+        let subset = gs::level_set(cx.catalog(), AccessLevel::PermissionsManagement);
+        gs::report_unrestricted(
+            cx,
+            sink,
+            &subset,
+            &gs::Category {
+                one: "Permissions management action that supports resource-level permissions",
+                many: "Permissions management actions that support resource-level permissions",
+                why: "this lets the principal change who can access any such resource in the account",
+                help: "name the resources these actions may change in `Resource`, in a statement of their own",
+            },
+        );
+    }
+}
