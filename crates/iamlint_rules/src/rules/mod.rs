@@ -26,6 +26,26 @@ pub mod resource_in_trust_policy;
 pub(crate) mod structure;
 pub mod unknown_element;
 // -- catalog-aware rules below --
+pub(crate) mod catalog_support;
+pub mod invalid_arn;
+pub mod resource_mismatch;
+pub mod unknown_action;
+pub mod unknown_condition_key;
+pub mod condition_type_mismatch;
+pub mod invalid_condition_value;
+pub mod invalid_operator_qualifier;
+pub mod wildcard_in_service;
+pub mod forallvalues_single_valued;
+pub mod multivalued_key_without_qualifier;
+pub mod condition_key_case_duplicate;
+pub mod wildcard_without_like;
+pub mod source_ip_private;
+pub mod deprecated_condition_key;
+pub mod missing_tag_key;
+pub mod trust_action_mismatch;
+pub mod invalid_principal;
+pub mod unknown_condition_operator;
+pub mod unknown_service;
 // -- over-broad grant rules below --
 pub mod broad_wildcard;
 pub mod credentials_exposure;
@@ -44,12 +64,12 @@ pub mod service_linked_role_unrestricted;
 pub mod service_wildcard;
 pub mod write_unrestricted;
 // -- escalation, exposure and redundancy rules below --
-pub mod privilege_escalation;
-pub mod redundant_action;
-pub mod redundant_resource;
-pub mod public_principal;
 pub mod oidc_trust_unconditioned;
 pub mod confused_deputy;
 pub mod cross_account_wildcard;
 pub mod redundant_statement;
+pub mod privilege_escalation;
+pub mod public_principal;
+pub mod redundant_action;
+pub mod redundant_resource;
 // -- reference rules below --

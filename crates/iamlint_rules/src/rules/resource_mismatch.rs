@@ -1,0 +1,282 @@
+use crate::rules::catalog_support::{catalog_date, list_some};
+use crate::{declare_rule, DocContext, Finding, Rule, RuleInfo, Sink};
+use iamlint_catalog::{ActionId, Catalog, ResourceTypeId};
+use iamlint_matcher::{ArnFormat, ArnPattern};
+use iamlint_policy::graph::ResourceItem;
+use std::collections::HashMap;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a statement in which no `Resource` item can be a resource of any of the
+    /// statement's actions: each action's resource types come from the catalog, and an
+    /// item fits a resource type when some ARN matched by the item has that type's ARN
+    /// format. An action without resource types works only with `Resource: "*"`.
+    ///
+    /// ## Why is this bad?
+    /// The statement never applies: an `Allow` grants nothing, a `Deny` blocks nothing.
+    /// The classic case is `s3:GetObject` on `arn:aws:s3:::my-bucket` (the bucket, not
+    /// its objects) or `s3:ListBucket` on `arn:aws:s3:::my-bucket/*`.
+    ///
+    /// To stay free of false positives, an action without resource types is taken to
+    /// accept any item whose service field could be its own service
+    /// (`s3:ListAllMyBuckets` on `arn:aws:s3:::*`, which S3 honours), and statements
+    /// with placeholders, intrinsics, `NotAction` or `NotResource` are not judged.
+    ///
+    /// ## Example
+    /// ```json expect_diagnostic
+    /// {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::my-bucket"}]}
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```json
+    /// {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::my-bucket/*"}]}
+    /// ```
+    ///
+    /// ## References
+    /// - Service Authorization Reference (resource types and ARN formats of each action): <https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html>
+    /// - IAM User Guide, "IAM JSON policy elements: Resource": <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html>
+    pub ResourceMismatch {
+        code: "IAM110",
+        name: "resource-mismatch",
+        group: "correctness",
+        severity: Warning,
+        enabled: true,
+        summary: "a statement whose resources cannot be resources of any of its actions",
+    }
+}
+
+impl Rule for ResourceMismatch {
+    fn info(&self) -> &'static RuleInfo {
+        &Self::INFO
+    }
+
+    fn check_document(&self, cx: &DocContext<'_>, sink: &mut Sink) {
+        let cat = cx.catalog();
+        for (st, g) in cx.statements() {
+            let (Some(actions), Some(res)) = (&st.action, &st.resource) else {
+                continue;
+            };
+            if actions.negated
+                || res.negated
+                || g.actions_unresolved
+                || g.actions.is_empty()
+                || res.items.is_empty()
+            {
+                continue;
+            }
+            let mut patterns: Vec<&ArnPattern> = Vec::new();
+            for item in &g.resource_items {
+                match item {
+                    ResourceItem::Pattern(p) if !p.is_match_all() => patterns.push(p),
+                    _ => {
+                        patterns.clear();
+                        break;
+                    }
+                }
+            }
+            if patterns.is_empty() || patterns.len() != res.items.len() {
+                continue;
+            }
+            let mut memo: HashMap<ResourceTypeId, bool> = HashMap::new();
+            let fits = g
+                .actions
+                .iter()
+                .any(|a| action_fits(cat, a, &patterns, &mut memo));
+            if fits {
+                continue;
+            }
+            sink.report(finding(
+                cat,
+                st,
+                g.actions.iter(),
+                &patterns,
+                res.span,
+                actions.span,
+            ));
+        }
+    }
+}
+
+/// Whether some pattern can name some resource type of `a`.
+fn action_fits(
+    cat: &Catalog,
+    a: ActionId,
+    patterns: &[&ArnPattern],
+    memo: &mut HashMap<ResourceTypeId, bool>,
+) -> bool {
+    let mut any_type = false;
+    for r in cat.action_resources(a) {
+        any_type = true;
+        let rt = r.resource_type;
+        let ok = *memo.entry(rt).or_insert_with(|| {
+            let formats: Vec<ArnFormat> = cat
+                .resource_type_arn_formats(rt)
+                .filter_map(|f| ArnFormat::parse(&lenient_format(f)).ok())
+                .collect();
+            // a type without a usable format cannot be judged: count it as a fit
+            formats.is_empty()
+                || formats
+                    .iter()
+                    .any(|f| patterns.iter().any(|p| p.can_name(f)))
+        });
+        if ok {
+            return true;
+        }
+    }
+    if any_type {
+        return false;
+    }
+    // No resource types: the action works on `*`. Accept items whose service field could
+    // be the action's service.
+    let prefix = cat.service_prefix(cat.action_service(a));
+    patterns
+        .iter()
+        .any(|p| service_field_fits(p.as_str(), prefix))
+}
+
+/// Placeholders whose values never contain `/`: for these the format is exact, so
+/// `arn:aws:s3:::b/*` does not name a bucket. Every other placeholder may hold `/`,
+/// because the catalog writes `${ConfigRuleId}`, `${SecretId}`, `${LoadBalancerName}`,
+/// ... where real ARNs have paths (`config-rule/aws-service-rule/x/y`,
+/// `loadbalancer/net/name/id`).
+const NO_SLASH: &[&str] = &[
+    "BucketName",
+    "TableName",
+    "FunctionName",
+    "QueueName",
+    "InstanceId",
+    "VolumeId",
+    "SnapshotId",
+    "ImageId",
+    "SecurityGroupId",
+    "SubnetId",
+    "VpcId",
+    "KeyId",
+];
+
+/// The format with every placeholder not in [`NO_SLASH`] renamed so that the matcher
+/// takes it as path-like (its value may contain `/`).
+fn lenient_format(f: &str) -> String {
+    let mut out = String::with_capacity(f.len() + 16);
+    let mut rest = f;
+    while let Some(i) = rest.find("${") {
+        out.push_str(&rest[..i]);
+        let Some(j) = rest[i..].find('}') else {
+            break;
+        };
+        let name = &rest[i + 2..i + j];
+        out.push_str("${");
+        out.push_str(name);
+        if !NO_SLASH.iter().any(|n| n.eq_ignore_ascii_case(name)) {
+            out.push_str("Path");
+        }
+        out.push('}');
+        rest = &rest[i + j + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Whether the item's service field could be `prefix`, or a service sharing its first
+/// characters (`ssm` and `ssmmessages`: the catalog lists no resource types for
+/// `ssmmessages:OpenDataChannel`, which acts on `ssm` sessions).
+fn service_field_fits(pattern: &str, prefix: &str) -> bool {
+    let mut fields = pattern.split(':');
+    let (Some(_), Some(_), Some(svc)) = (fields.next(), fields.next(), fields.next()) else {
+        // not an ARN with a service field (or a segment-ending `*` earlier)
+        return true;
+    };
+    if svc.contains("${") {
+        return true;
+    }
+    if !svc.is_empty() && (prefix.starts_with(svc) || svc.starts_with(prefix)) {
+        return true;
+    }
+    match ArnPattern::parse(svc) {
+        Ok(p) => p.matches_literal(prefix),
+        Err(_) => true,
+    }
+}
+
+fn finding(
+    cat: &Catalog,
+    st: &iamlint_policy::Statement,
+    actions: impl Iterator<Item = ActionId>,
+    patterns: &[&ArnPattern],
+    res_span: iamlint_syntax::Span,
+    act_span: iamlint_syntax::Span,
+) -> Finding {
+    let mut names = Vec::new();
+    let mut formats: Vec<String> = Vec::new();
+    let mut star_only = Vec::new();
+    let mut count = 0usize;
+    let mut any_s3 = false;
+    for a in actions {
+        count += 1;
+        any_s3 |= cat.service_prefix(cat.action_service(a)) == "s3";
+        if names.len() < 3 {
+            names.push(format!("`{}`", cat.action_full_name(a)));
+        }
+        let mut any = false;
+        for r in cat.action_resources(a) {
+            any = true;
+            if formats.len() < 3 {
+                for f in cat.resource_type_arn_formats(r.resource_type) {
+                    let f = format!("`{f}`");
+                    if formats.len() < 3 && !formats.contains(&f) {
+                        formats.push(f);
+                    }
+                }
+            }
+        }
+        if !any && star_only.len() < 3 {
+            star_only.push(format!("`{}`", cat.action_full_name(a)));
+        }
+    }
+    let items: Vec<String> = patterns
+        .iter()
+        .map(|p| format!("`{}`", p.as_str()))
+        .collect();
+    let what = if count == 1 {
+        names.join("")
+    } else {
+        format!("any of its {count} actions ({})", list_some(&names, 3))
+    };
+    let verb = if st.is_deny() { "denies" } else { "grants" };
+    let mut f = Finding::new(
+        res_span,
+        st.resource
+            .as_ref()
+            .map_or_else(String::new, |r| r.path.clone()),
+        format!(
+            "no resource in {} can be a resource of {what} in the catalog of {}; the statement likely {verb} nothing",
+            list_some(&items, 3),
+            catalog_date(cat)
+        ),
+    )
+    .label("matches no resource of these actions")
+    .secondary(act_span, "these actions")
+    .sid(st);
+    if !formats.is_empty() {
+        f = f.note(format!(
+            "resources of these actions have ARNs like {}",
+            formats.join(", ")
+        ));
+    }
+    if !star_only.is_empty() {
+        f = f.note(format!(
+            "{} {}",
+            list_some(&star_only, 3),
+            if star_only.len() == 1 {
+                "has no resource-level permissions and needs `\"Resource\": \"*\"`"
+            } else {
+                "have no resource-level permissions and need `\"Resource\": \"*\"`"
+            }
+        ));
+    }
+    if any_s3 {
+        f.help("for S3, objects are `arn:aws:s3:::bucket/key` and buckets `arn:aws:s3:::bucket`: name the resources the actions act on")
+    } else {
+        f.help("name resources of the ARN formats the actions accept")
+    }
+}
