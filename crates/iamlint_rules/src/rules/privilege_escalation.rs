@@ -308,6 +308,12 @@ fn matches<'a>(cx: &DocContext<'a>) -> Vec<Match<'a>> {
     out
 }
 
+fn strict_subset(a: &[String], b: &[String]) -> bool {
+    a.len() < b.len()
+        && a.iter()
+            .all(|x| b.iter().any(|y| y.eq_ignore_ascii_case(x)))
+}
+
 fn code_list<'s>(items: impl IntoIterator<Item = &'s str>, sep: &str) -> String {
     items
         .into_iter()
@@ -346,12 +352,31 @@ impl Rule for PrivilegeEscalation {
             return;
         }
         // Group paths by the statements that grant them.
+        // A path whose actions are a strict subset of another matched path's is reported
+        // with the more specific path (its grants are among that path's grants).
+        let keys: Vec<Vec<usize>> = found
+            .iter()
+            .map(|m| {
+                let mut key: Vec<usize> = m.grants.iter().map(|(_, g)| g.st.index).collect();
+                key.sort_unstable();
+                key.dedup();
+                key
+            })
+            .collect();
         let mut groups: BTreeMap<Vec<usize>, Vec<Match<'_>>> = BTreeMap::new();
-        for m in found {
-            let mut key: Vec<usize> = m.grants.iter().map(|(_, g)| g.st.index).collect();
-            key.sort_unstable();
-            key.dedup();
-            groups.entry(key).or_default().push(m);
+        for (i, m) in found.iter().enumerate() {
+            let superset = found
+                .iter()
+                .enumerate()
+                .filter(|(_, o)| strict_subset(&m.path.actions, &o.path.actions))
+                .max_by_key(|(_, o)| o.path.actions.len())
+                .map(|(j, _)| j);
+            let key = keys.get(superset.unwrap_or(i)).cloned().unwrap_or_default();
+            groups.entry(key).or_default().push(Match {
+                order: m.order,
+                path: m.path,
+                grants: m.grants.clone(),
+            });
         }
         let mut groups: Vec<Vec<Match<'_>>> = groups.into_values().collect();
         for g in &mut groups {
@@ -558,8 +583,12 @@ fn finding(group: &[Match<'_>], rest: &[&str]) -> Option<Finding> {
     f = f.note(format!("source: {}", sources.join("; ")));
     if !rest.is_empty() {
         f = f.note(format!(
-            "{} more documented paths are allowed by other combinations of statements in this document: {}",
-            rest.len(),
+            "{} allowed by other combinations of statements in this document: {}",
+            if rest.len() == 1 {
+                "1 more documented path is".to_string()
+            } else {
+                format!("{} more documented paths are", rest.len())
+            },
             code_list(rest.iter().copied(), ", ")
         ));
     }
