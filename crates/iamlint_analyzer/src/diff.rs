@@ -533,3 +533,135 @@ fn wildcard_notes(
         }
     }
 }
+
+/// An excess in words: the diagnostic message, the label on the statement's actions, and
+/// notes (per-service counts, missing conditions, the witness).
+#[derive(Clone, Debug)]
+pub struct Described {
+    pub message: String,
+    pub label: String,
+    pub notes: Vec<String>,
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+impl Excess {
+    /// Words for people.
+    pub fn describe(&self, catalog: &Catalog) -> Described {
+        let who = match &self.sid {
+            Some(s) if !s.is_empty() => format!("statement `{s}`"),
+            _ => "this statement".to_string(),
+        };
+        let n = self.action_ids.len();
+        let listed = |v: &[String]| -> String {
+            let mut s = v
+                .iter()
+                .take(3)
+                .map(|a| format!("`{a}`"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            if v.len() > 3 {
+                s.push_str(&format!(" and {} more", v.len() - 3));
+            }
+            s
+        };
+        let prefix = if self.possible { "possibly " } else { "" };
+        let message = if n == 0 {
+            format!(
+                "{who} {prefix}grants {} the reference may not allow",
+                listed(&self.actions)
+            )
+        } else if self.actions_not_in_reference {
+            format!(
+                "{who} {prefix}grants {} the reference does not ({})",
+                plural(n, "action", "actions"),
+                listed(&self.actions)
+            )
+        } else if !self.missing_conditions.is_empty() {
+            format!(
+                "{who} {prefix}grants {} without conditions the reference requires ({})",
+                plural(n, "action", "actions"),
+                listed(&self.actions)
+            )
+        } else {
+            format!(
+                "{who} {prefix}grants {} on resources beyond the reference's: {}",
+                plural(n, "action", "actions"),
+                listed(&self.resources)
+            )
+        };
+        let mut notes = Vec::new();
+        // per service and access level
+        let mut by_service: Vec<(String, usize, std::collections::BTreeMap<&'static str, usize>)> =
+            Vec::new();
+        for a in &self.action_ids {
+            let svc = catalog.service_prefix(catalog.action_service(*a)).to_string();
+            let level = catalog.access_level(*a).as_str();
+            match by_service.iter_mut().find(|x| x.0 == svc) {
+                Some(x) => {
+                    x.1 += 1;
+                    *x.2.entry(level).or_default() += 1;
+                }
+                None => {
+                    let mut m = std::collections::BTreeMap::new();
+                    m.insert(level, 1usize);
+                    by_service.push((svc, 1, m));
+                }
+            }
+        }
+        for (svc, count, levels) in by_service.iter().take(8) {
+            let lv = levels
+                .iter()
+                .map(|(l, c)| format!("{c} {l}"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            notes.push(format!("{svc}: {} ({lv})", plural(*count, "action", "actions")));
+        }
+        if by_service.len() > 8 {
+            notes.push(format!("and {} more services", by_service.len() - 8));
+        }
+        if !self.actions_not_in_reference && !self.resources.is_empty() && n > 0 {
+            notes.push(format!("resources beyond the reference: {}", listed(&self.resources)));
+        }
+        for c in &self.missing_conditions {
+            notes.push(format!("the reference requires {c}"));
+        }
+        if let Some(w) = &self.witness {
+            let ctx = if w.context.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    " with {}",
+                    w.context
+                        .iter()
+                        .map(|(k, v)| format!("`{k}` = `{}`", v.join(",")))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            };
+            if self.possible {
+                notes.push(format!(
+                    "candidate request: `{}` on `{}`{ctx}",
+                    w.action, w.resource
+                ));
+            } else {
+                notes.push(format!(
+                    "witness: `{}` on `{}`{ctx} is allowed by this policy and denied by the reference",
+                    w.action, w.resource
+                ));
+            }
+        }
+        notes.extend(self.notes.iter().cloned());
+        Described {
+            message,
+            label: if self.possible {
+                "may grant beyond the reference".into()
+            } else {
+                "grants beyond the reference".into()
+            },
+            notes,
+        }
+    }
+}

@@ -16,7 +16,7 @@ mod summarize;
 mod tighten;
 
 pub use cond::Context;
-pub use diff::{diff, Diff, Excess, Note, Witness};
+pub use diff::{diff, Described, Diff, Excess, Note, Witness};
 pub use glob::VarTable;
 pub use policy::{AnalyzeError, Policy, Stmt};
 pub use summarize::{summarize, Risk, RiskData, ServiceSummary, Summary};

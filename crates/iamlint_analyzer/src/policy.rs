@@ -171,6 +171,22 @@ impl Policy {
         })
     }
 
+    /// One document of an already loaded file, as its own policy.
+    pub fn from_document(
+        catalog: &Catalog,
+        source: Arc<SourceFile>,
+        syntax: SourceKind,
+        doc: &Document,
+        vars: &mut VarTable,
+    ) -> Policy {
+        Policy {
+            source,
+            syntax,
+            statements: doc_statements(catalog, 0, doc, vars),
+            documents: 1,
+        }
+    }
+
     /// Only the statements of document `doc`.
     pub fn document(&self, doc: usize) -> Policy {
         Policy {

@@ -1,5 +1,6 @@
 //! The `iamlint` command line.
 
+mod analyze_cmd;
 mod catalog_cmd;
 mod check;
 mod config;
@@ -134,6 +135,43 @@ enum Command {
         #[command(flatten)]
         load: LoadArgs,
     },
+    // -- least-privilege analyzer commands (analyze_cmd.rs) --
+    /// List every grant of a policy beyond a reference policy, each with a witness request;
+    /// exit 1 when there is any
+    Diff {
+        /// The reference: a policy file or `builtin:NAME` (see `iamlint references`)
+        #[arg(long, value_name = "REF")]
+        reference: String,
+        /// The policy to compare (`-` for standard input)
+        policy: PathBuf,
+        #[arg(long, value_enum, default_value_t = InspectFormat::Text)]
+        format: InspectFormat,
+        #[command(flatten)]
+        load: LoadArgs,
+    },
+    /// What a policy grants, per service and access level, with risk categories
+    Summarize {
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        #[arg(long, value_enum, default_value_t = InspectFormat::Text)]
+        format: InspectFormat,
+        #[command(flatten)]
+        load: LoadArgs,
+    },
+    /// Print a policy granting only what both the policy and the reference allow
+    Tighten {
+        /// The reference: a policy file or `builtin:NAME`
+        #[arg(long, value_name = "REF")]
+        reference: String,
+        policy: PathBuf,
+        #[command(flatten)]
+        load: LoadArgs,
+    },
+    /// List the built-in reference policies
+    References {
+        #[arg(long, value_enum, default_value_t = InspectFormat::Text)]
+        format: InspectFormat,
+    },
 }
 
 fn main() -> ExitCode {
@@ -179,6 +217,40 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             format,
             load,
         } => inspect(&paths, format, &load),
+        // -- least-privilege analyzer commands --
+        Command::Diff {
+            reference,
+            policy,
+            format,
+            load,
+        } => analyze_cmd::diff(
+            iamlint_catalog::Catalog::embedded(),
+            &reference,
+            &policy,
+            format == InspectFormat::Json,
+            &load.options()?,
+        ),
+        Command::Summarize {
+            paths,
+            format,
+            load,
+        } => analyze_cmd::summarize(
+            iamlint_catalog::Catalog::embedded(),
+            &paths,
+            format == InspectFormat::Json,
+            &load.options()?,
+        ),
+        Command::Tighten {
+            reference,
+            policy,
+            load,
+        } => analyze_cmd::tighten(
+            iamlint_catalog::Catalog::embedded(),
+            &reference,
+            &policy,
+            &load.options()?,
+        ),
+        Command::References { format } => analyze_cmd::references(format == InspectFormat::Json),
     }
 }
 
