@@ -159,8 +159,16 @@ fn spans_valid(parsed: &Parsed, src: &str) -> Result<(), TestCaseError> {
     Ok(())
 }
 
+/// 3000 cases per property, or `PROPTEST_CASES` for a longer run.
+fn cases() -> u32 {
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(3000)
+}
+
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(3000))]
+    #![proptest_config(ProptestConfig::with_cases(cases()))]
 
     #[test]
     fn json_round_trips_and_spans_reparse(v in json(), style in 0u8..4) {
