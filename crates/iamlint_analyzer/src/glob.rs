@@ -290,8 +290,38 @@ impl Query {
         self.patterns.len() - 1
     }
 
+    /// Fast path: every granted pattern is covered by one cover pattern (the matcher's
+    /// exact containment; patterns without unknowns only), and nothing is subtracted from
+    /// the cover.
+    fn covered_pairwise(&self) -> bool {
+        if self.cover_minus.is_empty() && self.grant.len() == 1 {
+            if let Some(g) = self.grant.first().filter(|g| !g.negated) {
+                let parse = |i: usize| {
+                    self.patterns
+                        .get(i)
+                        .filter(|p| !p.has_vars())
+                        .and_then(|p| iamlint_matcher::ArnPattern::parse(&p.text).ok())
+                };
+                let covers: Vec<iamlint_matcher::ArnPattern> = self
+                    .cover
+                    .iter()
+                    .filter(|c| !c.negated)
+                    .flat_map(|c| c.patterns.iter().filter_map(|i| parse(*i)))
+                    .collect();
+                return g
+                    .patterns
+                    .iter()
+                    .all(|i| parse(*i).is_some_and(|p| covers.iter().any(|c| c.covers(&p))));
+            }
+        }
+        false
+    }
+
     /// Search for a non-empty word in the region (breadth first: a shortest one).
     pub fn search(&self, vars: &VarTable) -> Search {
+        if self.covered_pairwise() {
+            return Search::Empty;
+        }
         let offsets: Vec<usize> = self
             .patterns
             .iter()
