@@ -191,7 +191,12 @@ fn string_implies(c: &CondEntry, r: &CondEntry) -> bool {
             if literal(v) && !c_unres {
                 r_pos(v)
             } else {
-                r.values.iter().any(|w| w == v || (rw && w == "*"))
+                // a pattern of `c` is only implied by the same pattern in `r` (or `*`);
+                // a literal `r` value equal to the pattern's text matches just that text
+                let c_pattern = cw && (v.contains('*') || v.contains('?'));
+                r.values
+                    .iter()
+                    .any(|w| (w == v && (rw || !c_pattern)) || (rw && w == "*"))
             }
         }),
         (true, true) => {
@@ -707,6 +712,10 @@ mod tests {
             not_implied(&[e("StringLike", "s3:prefix", &["ho*"])], &r).len(),
             1
         );
+        // a Like pattern is not implied by a literal equal to the pattern's text
+        let r = [e("StringEquals", "k", &["a*"])];
+        assert_eq!(not_implied(&[e("StringLike", "k", &["a*"])], &r).len(), 1);
+        assert!(not_implied(&[e("StringEquals", "k", &["a*"])], &r).is_empty());
         let r = [e("IpAddress", "aws:SourceIp", &["10.0.0.0/8"])];
         assert!(not_implied(&[e("IpAddress", "aws:SourceIp", &["10.1.0.0/16"])], &r).is_empty());
         assert_eq!(

@@ -594,10 +594,15 @@ impl Excess {
         };
         let mut notes = Vec::new();
         // per service and access level
-        let mut by_service: Vec<(String, usize, std::collections::BTreeMap<&'static str, usize>)> =
-            Vec::new();
+        let mut by_service: Vec<(
+            String,
+            usize,
+            std::collections::BTreeMap<&'static str, usize>,
+        )> = Vec::new();
         for a in &self.action_ids {
-            let svc = catalog.service_prefix(catalog.action_service(*a)).to_string();
+            let svc = catalog
+                .service_prefix(catalog.action_service(*a))
+                .to_string();
             let level = catalog.access_level(*a).as_str();
             match by_service.iter_mut().find(|x| x.0 == svc) {
                 Some(x) => {
@@ -617,13 +622,19 @@ impl Excess {
                 .map(|(l, c)| format!("{c} {l}"))
                 .collect::<Vec<_>>()
                 .join(", ");
-            notes.push(format!("{svc}: {} ({lv})", plural(*count, "action", "actions")));
+            notes.push(format!(
+                "{svc}: {} ({lv})",
+                plural(*count, "action", "actions")
+            ));
         }
         if by_service.len() > 8 {
             notes.push(format!("and {} more services", by_service.len() - 8));
         }
         if !self.actions_not_in_reference && !self.resources.is_empty() && n > 0 {
-            notes.push(format!("resources beyond the reference: {}", listed(&self.resources)));
+            notes.push(format!(
+                "resources beyond the reference: {}",
+                listed(&self.resources)
+            ));
         }
         for c in &self.missing_conditions {
             notes.push(format!("the reference requires {c}"));

@@ -66,34 +66,33 @@ impl Rule for PublicPrincipal {
                 continue;
             }
             let Some(block) = &st.principal else { continue };
-            let (span, what) = if block.negated {
-                (
+            let (span, what) =
+                if block.negated {
+                    (
                     block.key_span,
                     "`Allow` with `NotPrincipal` applies to everyone except the listed principals"
                         .to_string(),
                 )
-            } else if block.is_public() {
-                let Some(v) = block
-                    .values
-                    .iter()
-                    .find(|v| v.value.as_literal() == Some("*") && v.principal_type != "Service")
-                else {
+                } else if block.is_public() {
+                    let Some(v) = block.values.iter().find(|v| {
+                        v.value.as_literal() == Some("*") && v.principal_type != "Service"
+                    }) else {
+                        continue;
+                    };
+                    let written = if block.bare_star {
+                        "`Principal` `*`".to_string()
+                    } else {
+                        format!("`Principal` `{{\"{}\": \"*\"}}`", v.principal_type)
+                    };
+                    let who = if cx.doc.kind == PolicyKind::Trust {
+                        "every AWS principal"
+                    } else {
+                        "everyone, including anonymous callers"
+                    };
+                    (v.value.span, format!("{written} is {who}"))
+                } else {
                     continue;
                 };
-                let written = if block.bare_star {
-                    "`Principal` `*`".to_string()
-                } else {
-                    format!("`Principal` `{{\"{}\": \"*\"}}`", v.principal_type)
-                };
-                let who = if cx.doc.kind == PolicyKind::Trust {
-                    "every AWS principal"
-                } else {
-                    "everyone, including anonymous callers"
-                };
-                (v.value.span, format!("{written} is {who}"))
-            } else {
-                continue;
-            };
             let verdict = narrowing(st, data);
             if verdict.narrows {
                 continue;

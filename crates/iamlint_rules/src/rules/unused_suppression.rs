@@ -11,8 +11,22 @@ declare_rule! {
     /// reason leaves reviewers guessing.
     ///
     /// ## Example
+    /// A suppression without a reason is not honoured and is reported:
+    ///
     /// ```yaml expect_diagnostic
-    /// # iamlint:ignore[service-wildcard] the bucket role needs every S3 action
+    /// Version: "2012-10-17"
+    /// Statement:
+    ///   - Effect: Allow
+    ///     Action: s3:*
+    ///     Resource: arn:aws:s3:::b/* # iamlint:ignore[service-wildcard]
+    /// ```
+    ///
+    /// When `service-wildcard` is enabled, a suppression of it on a statement that
+    /// grants no service wildcard is reported as stale in the same way.
+    ///
+    /// Use instead:
+    ///
+    /// ```yaml
     /// Version: "2012-10-17"
     /// Statement:
     ///   - Effect: Allow
