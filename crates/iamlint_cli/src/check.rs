@@ -130,7 +130,12 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, String> {
         return Err("this build of iamlint has no `exceeds-reference` rule".to_string());
     }
     let mut enable = cfg.rules.enable.clone();
-    if args.reference.is_some() || !cfg.references.is_empty() {
+    let option_reference = cfg
+        .rules
+        .options
+        .get("exceeds-reference")
+        .is_some_and(|o| o.contains_key("reference"));
+    if args.reference.is_some() || !cfg.references.is_empty() || option_reference {
         enable.push("exceeds-reference".to_string());
     }
     let mut reference_globs = Vec::new();
@@ -174,10 +179,13 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, String> {
             let o = opts
                 .iter()
                 .map(|(k, v)| {
-                    let s = match v {
+                    let mut s = match v {
                         toml::Value::String(s) => s.clone(),
                         other => other.to_string(),
                     };
+                    if rule == "exceeds-reference" && k == "reference" {
+                        s = reference_path(&s, &cfg.root);
+                    }
                     (k.clone(), s)
                 })
                 .collect();
@@ -232,6 +240,60 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, String> {
         load_opts.vars.entry(k.clone()).or_insert_with(|| v.clone());
     }
 
+    // References: checked once here (a missing file or an unknown built-in is a usage
+    // error, not a finding per file); `--var` bindings reach the rule as `var:NAME`.
+    let mut references: Vec<String> = rule_options
+        .get("exceeds-reference")
+        .and_then(|o| o.get("reference"))
+        .cloned()
+        .into_iter()
+        .collect();
+    references.extend(reference_globs.iter().map(|(_, r)| r.clone()));
+    for r in &references {
+        let (name, text, forced) =
+            iamlint_rules::rules::exceeds_reference::resolve_reference(r, load_opts.max_file_size)?;
+        let ropts = iamlint_policy::LoadOptions {
+            forced_kind: forced,
+            ..load_opts.clone()
+        };
+        iamlint_analyzer::Policy::load(
+            catalog,
+            &name,
+            &text,
+            &ropts,
+            &mut iamlint_analyzer::VarTable::default(),
+        )
+        .map_err(|e| format!("cannot use the reference: {e}"))?;
+    }
+    if !references.is_empty() {
+        let o = rule_options
+            .entry("exceeds-reference".to_string())
+            .or_default();
+        for (k, v) in &load_opts.vars {
+            o.insert(format!("var:{k}"), v.clone());
+        }
+    }
+    // One option set per `[references]` mapping; `--reference` applies to every file.
+    let per_reference: Vec<BTreeMap<String, BTreeMap<String, String>>> = reference_globs
+        .iter()
+        .map(|(_, r)| {
+            let mut o = rule_options.clone();
+            o.entry("exceeds-reference".to_string())
+                .or_default()
+                .insert("reference".to_string(), r.clone());
+            o
+        })
+        .collect();
+    let reference_for = |p: &Path| -> Option<usize> {
+        if args.reference.is_some() {
+            return None;
+        }
+        let shown = display_path(p);
+        reference_globs.iter().position(|(g, _)| {
+            g.is_match(&shown) || p.strip_prefix(&root).is_ok_and(|rel| g.is_match(rel))
+        })
+    };
+
     let inputs = discover::discover(&args.paths, &is_excluded);
     let copts = CheckOptions {
         catalog,
@@ -251,8 +313,15 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, String> {
             if skipped {
                 return (Vec::new(), true, false);
             }
+            let file_opts = match i.path().and_then(&reference_for) {
+                Some(k) => CheckOptions {
+                    rule_options: &per_reference[k],
+                    ..copts
+                },
+                None => copts,
+            };
             let diags = check_file(
-                &copts,
+                &file_opts,
                 &loaded.source,
                 loaded.file.as_ref(),
                 i.is_explicit(),

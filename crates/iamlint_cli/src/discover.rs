@@ -28,6 +28,14 @@ impl Input {
         }
     }
 
+    /// The file's path (`None` for standard input).
+    pub fn path(&self) -> Option<&Path> {
+        match self {
+            Input::Explicit(p) | Input::Walked(p) => Some(p),
+            Input::Stdin => None,
+        }
+    }
+
     pub fn is_explicit(&self) -> bool {
         !matches!(self, Input::Walked(_))
     }

@@ -571,3 +571,173 @@ fn broken_genomics_yaml_is_a_parse_error_at_its_line() {
         "{s}"
     );
 }
+
+const EXTRA_KEYS: &str = r#"{
+  "Version": "2012-10-17",
+  "Statement": [
+    {"Sid": "ECR", "Effect": "Allow", "Action": "ecr:*", "Resource": "*"},
+    {"Sid": "Keys", "Effect": "Allow", "Action": "iam:CreateAccessKey", "Resource": "*"}
+  ]
+}"#;
+
+#[test]
+fn check_reference_reports_excess_in_every_format() {
+    let d = tempfile::tempdir().unwrap();
+    let f = write(d.path(), "user.json", EXTRA_KEYS);
+    let out = iamlint()
+        .args([
+            "check",
+            "--no-config",
+            "--format",
+            "json",
+            "--reference",
+            "builtin:parallelcluster/user-awsbatch",
+        ])
+        .arg(&f)
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let excess: Vec<&serde_json::Value> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["name"] == "exceeds-reference")
+        .collect();
+    // `ecr:*` is within the reference (it grants `ecr:*`); the access keys are not
+    assert_eq!(excess.len(), 1, "{v}");
+    assert_eq!(excess[0]["code"], "IAM601");
+    assert_eq!(excess[0]["severity"], "error");
+    assert_eq!(excess[0]["line"], 5);
+    assert!(excess[0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("iam:CreateAccessKey"));
+    // SARIF carries the rule and the result
+    let out = iamlint()
+        .args([
+            "check",
+            "--no-config",
+            "--format",
+            "sarif",
+            "--select",
+            "exceeds-reference",
+            "--reference",
+            "builtin:parallelcluster/user-awsbatch",
+        ])
+        .arg(&f)
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let s: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let results = s["runs"][0]["results"].as_array().unwrap();
+    assert_eq!(results.len(), 1);
+    assert_eq!(results[0]["ruleId"], "IAM601");
+    // without a reference the rule does not run
+    iamlint()
+        .args(["check", "--no-config", "--select", "exceeds-reference"])
+        .arg(&f)
+        .assert()
+        .code(0);
+}
+
+#[test]
+fn check_reference_file_with_vars_and_bad_references() {
+    let d = tempfile::tempdir().unwrap();
+    let reference = write(
+        d.path(),
+        "ref.json",
+        r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sqs:SendMessage", "Resource": "arn:aws:sqs:<REGION>:<AWS ACCOUNT ID>:jobs-*"}]}"#,
+    );
+    let policy = write(
+        d.path(),
+        "p.json",
+        r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sqs:SendMessage", "Resource": "arn:aws:sqs:us-east-1:123456789012:jobs-a"}]}"#,
+    );
+    let base = |c: &mut Command| {
+        c.args(["check", "--no-config", "--select", "exceeds-reference"])
+            .arg("--reference")
+            .arg(&reference)
+            .arg(&policy);
+    };
+    // unbound placeholders: within only for one value of them, so a possible excess (warning)
+    let mut c = iamlint();
+    base(&mut c);
+    c.assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "warning[IAM601 exceeds-reference]",
+        ))
+        .stdout(predicate::str::contains("possibly grants"));
+    // bound: within the reference
+    let mut c = iamlint();
+    base(&mut c);
+    c.args([
+        "--var",
+        "REGION=us-east-1",
+        "--var",
+        "AWS ACCOUNT ID=123456789012",
+    ])
+    .assert()
+    .code(0);
+    // bound to another account: a certain excess
+    let mut c = iamlint();
+    base(&mut c);
+    c.args([
+        "--var",
+        "REGION=us-east-1",
+        "--var",
+        "AWS ACCOUNT ID=999999999999",
+    ])
+    .assert()
+    .code(1)
+    .stdout(predicate::str::contains("error[IAM601 exceeds-reference]"));
+    // a missing reference file or an unknown built-in is a usage error
+    iamlint()
+        .args(["check", "--no-config", "--reference", "builtin:nope"])
+        .arg(&policy)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no built-in reference `nope`"));
+    iamlint()
+        .args(["check", "--no-config", "--reference"])
+        .arg(d.path().join("missing.json"))
+        .arg(&policy)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("file not found"));
+}
+
+#[test]
+fn config_maps_path_globs_to_references() {
+    let d = tempfile::tempdir().unwrap();
+    write(
+        d.path(),
+        "iamlint.toml",
+        "[references]\n\"pcluster/*.json\" = \"builtin:parallelcluster/user-awsbatch\"\n",
+    );
+    let mapped = write(d.path(), "pcluster/user.json", EXTRA_KEYS);
+    let other = write(d.path(), "other/user.json", EXTRA_KEYS);
+    let out = iamlint()
+        .current_dir(d.path())
+        .args(["check", "--format", "json", "."])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let files: Vec<String> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["name"] == "exceeds-reference")
+        .map(|d| d["file"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(files, vec!["pcluster/user.json".to_string()], "{v}");
+    let _ = (mapped, other);
+}

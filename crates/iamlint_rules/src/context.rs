@@ -22,6 +22,9 @@ pub struct Finding {
     pub notes: Vec<String>,
     /// The statement's `Sid`, for config suppressions of JSON files.
     pub sid: Option<String>,
+    /// A lower severity than the rule's for this finding (an excess the analyzer could not
+    /// confirm is a warning where a confirmed one is an error). Never raises it.
+    pub at_most: Option<iamlint_report::Severity>,
 }
 
 impl Finding {
@@ -35,6 +38,7 @@ impl Finding {
             help: None,
             notes: Vec::new(),
             sid: None,
+            at_most: None,
         }
     }
 
@@ -48,6 +52,7 @@ impl Finding {
             help: None,
             notes: Vec::new(),
             sid: None,
+            at_most: None,
         }
     }
 

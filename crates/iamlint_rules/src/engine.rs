@@ -160,6 +160,7 @@ pub(crate) fn to_diagnostic(
     source: &Arc<SourceFile>,
     f: Finding,
 ) -> Diagnostic {
+    let severity = f.at_most.map_or(severity, |m| m.min(severity));
     let mut d = Diagnostic {
         code: info.code,
         name: info.name,

@@ -75,6 +75,7 @@ static RULES: &[&dyn Rule] = &[
     &redundant_statement::RedundantStatement,
     &unused_suppression::UnusedSuppression,
     // -- reference rules (IAM6xx) go below this line --
+    &exceeds_reference::ExceedsReference,
 ];
 
 /// Every rule iamlint has.

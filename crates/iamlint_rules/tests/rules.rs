@@ -43,6 +43,10 @@ fn options_for(path: &Path, text: &str) -> (LoadOptions, Vec<String>) {
         if let Some(k) = kv.strip_prefix("policy-type=") {
             opts.forced_kind = PolicyKind::parse(k);
         }
+        if let Some(o) = kv.strip_prefix("option:") {
+            // `option:RULE.KEY=VALUE`: a rule option, as `[rules.options.RULE]` gives it
+            extra.push(format!("option:{o}"));
+        }
         if let Some(k) = kv.strip_prefix("select=") {
             extra.extend(k.split(',').map(str::to_string));
         }
@@ -62,12 +66,28 @@ pub fn run_rule(
     (opts, extra): &(LoadOptions, Vec<String>),
 ) -> Vec<Diagnostic> {
     let mut select = vec![rule.to_string()];
-    select.extend(extra.iter().cloned());
+    let mut rule_options: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
+    for e in extra {
+        if let Some(o) = e.strip_prefix("option:") {
+            let (k, v) = o.split_once('=').expect("option:RULE.KEY=VALUE");
+            let (r, key) = k.split_once('.').expect("option:RULE.KEY=VALUE");
+            // `var:AWS_ACCOUNT_ID` names the placeholder `<AWS ACCOUNT ID>` as `var:` does
+            let key = match key.strip_prefix("var:") {
+                Some(n) => format!("var:{}", n.replace('_', " ")),
+                None => key.to_string(),
+            };
+            rule_options
+                .entry(r.to_string())
+                .or_default()
+                .insert(key, v.to_string());
+        } else {
+            select.push(e.clone());
+        }
+    }
     let selection = RuleSelection {
         select,
         ..RuleSelection::default()
     };
-    let rule_options = BTreeMap::new();
     let copts = CheckOptions {
         catalog: Catalog::embedded(),
         selection: &selection,
@@ -210,16 +230,8 @@ fn doc_examples_execute() {
         let info = rule.info();
         for (i, (lang, expect, body)) in doc_examples(info.docs).into_iter().enumerate() {
             let name = format!("{}-example-{i}.{lang}", info.name);
-            let first = body.lines().next().unwrap_or("");
-            let mut opts = LoadOptions::default();
-            if let Some(k) = first
-                .trim_start_matches('#')
-                .trim()
-                .strip_prefix("iamlint-test: policy-type=")
-            {
-                opts.forced_kind = PolicyKind::parse(k.trim());
-            }
-            let diags = run_rule(info.name, &name, &body, &(opts, Vec::new()));
+            let spec = options_for(Path::new("/nonexistent/doc-example"), &body);
+            let diags = run_rule(info.name, &name, &body, &spec);
             if expect && diags.len() != 1 {
                 failures.push(format!(
                     "{name}: expected exactly one `{}` diagnostic, got {}:\n{}",

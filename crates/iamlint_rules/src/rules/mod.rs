@@ -73,3 +73,4 @@ pub mod redundant_action;
 pub mod redundant_resource;
 pub mod redundant_statement;
 // -- reference rules below --
+pub mod exceeds_reference;

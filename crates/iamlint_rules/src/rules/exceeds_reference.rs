@@ -1,0 +1,190 @@
+use crate::data::ReferenceKind;
+use crate::{declare_rule, FileContext, Finding, Rule, RuleInfo, Sink};
+use iamlint_analyzer::{Policy, VarTable};
+use iamlint_policy::{LoadOptions, PolicyKind};
+use std::path::Path;
+
+declare_rule! {
+    /// ## What it does
+    /// Compares each policy document with a reference policy (a documented policy that the
+    /// deployment is meant to stay within) and reports every statement that grants
+    /// something the reference does not: actions beyond it, resources beyond its
+    /// resources, or the reference's actions without the conditions it puts on them. Each
+    /// finding names the excess actions (grouped by service and access level) and a
+    /// witness, a concrete request that the policy allows and the reference denies.
+    ///
+    /// The rule is off until a reference is given: `iamlint check --reference REF`, where
+    /// `REF` is a policy file or `builtin:NAME` (`iamlint references` lists the built-in
+    /// ones), or a `[references]` table in `iamlint.toml` mapping path globs to references.
+    /// Only documents of the reference's kind are compared (an identity reference is not
+    /// compared with a trust policy of the same template). Placeholders in the reference
+    /// (`<REGION>`, `<AWS ACCOUNT ID>`) match any value of one ARN segment unless bound
+    /// with `--var`; the semantics are those of `iamlint diff` (docs/analyzer.md). An
+    /// excess the analyzer confirmed with a witness is an error; one it could not confirm
+    /// (it depends on unbound placeholders, CloudFormation values or conditions it cannot
+    /// decide) is a warning that says "possibly".
+    ///
+    /// ## Why is this bad?
+    /// Reference policies are copied and then edited. A grant beyond the documented one is
+    /// either a deliberate, reviewed change or drift toward more privilege than the
+    /// workload was designed with.
+    ///
+    /// ## Example
+    /// With `--reference builtin:parallelcluster/user-awsbatch` (the first line below says
+    /// so to the documentation tests), the `ecr:*` statement is within the reference, which
+    /// grants `ecr:*` too; the statement that lets the user create access keys is not:
+    ///
+    /// ```yaml expect_diagnostic
+    /// # iamlint-test: option:exceeds-reference.reference=builtin:parallelcluster/user-awsbatch
+    /// Version: "2012-10-17"
+    /// Statement:
+    ///   - Effect: Allow
+    ///     Action: ecr:*
+    ///     Resource: "*"
+    ///   - Effect: Allow
+    ///     Action: iam:CreateAccessKey
+    ///     Resource: "*"
+    /// ```
+    ///
+    /// Use instead: only what the reference grants (`iamlint tighten` writes it), or a
+    /// reference that documents the extra grant.
+    ///
+    /// ## Options
+    /// - `reference`: the reference (set by `--reference`).
+    pub ExceedsReference {
+        code: "IAM601",
+        name: "exceeds-reference",
+        group: "least-privilege",
+        severity: Error,
+        enabled: false,
+        summary: "a grant beyond the reference policy given with `--reference`",
+    }
+}
+
+const NAME: &str = "exceeds-reference";
+
+/// The reference text: `builtin:NAME` or a file path. Returns (display name, text, the kind
+/// of a built-in reference).
+///
+/// # Errors
+/// A message naming what is wrong (no such built-in, unreadable file).
+pub fn resolve_reference(
+    spec: &str,
+    max_file_size: u64,
+) -> Result<(String, String, Option<PolicyKind>), String> {
+    if let Some(name) = spec.strip_prefix("builtin:") {
+        return match crate::data::reference(name) {
+            Some(r) => Ok((
+                format!("builtin:{}", r.name),
+                r.text.to_string(),
+                Some(match r.kind {
+                    ReferenceKind::Identity => PolicyKind::Identity,
+                    ReferenceKind::Trust => PolicyKind::Trust,
+                }),
+            )),
+            None => Err(format!(
+                "no built-in reference `{name}` (list them with `iamlint references`)"
+            )),
+        };
+    }
+    let text = iamlint_policy::read_text(Path::new(spec), max_file_size)
+        .map_err(|e| format!("reference `{spec}`: {e}"))?;
+    Ok((spec.to_string(), text, None))
+}
+
+/// Load options for the reference: `--var` bindings reach the rule as options `var:NAME`.
+fn reference_options(cx: &FileContext<'_>, forced: Option<PolicyKind>) -> LoadOptions {
+    let mut opts = LoadOptions {
+        forced_kind: forced,
+        ..LoadOptions::default()
+    };
+    if let Some(o) = cx.options.get(NAME) {
+        for (k, v) in o {
+            if let Some(name) = k.strip_prefix("var:") {
+                opts.vars.insert(name.to_string(), v.clone());
+            }
+        }
+    }
+    opts
+}
+
+/// Kinds compared with each other: permissions policies (identity, boundary, SCP), trust
+/// policies, resource policies.
+fn family(k: PolicyKind) -> u8 {
+    match k {
+        PolicyKind::Identity | PolicyKind::Boundary | PolicyKind::Scp => 0,
+        PolicyKind::Trust => 1,
+        PolicyKind::Resource => 2,
+    }
+}
+
+impl Rule for ExceedsReference {
+    fn info(&self) -> &'static RuleInfo {
+        &Self::INFO
+    }
+
+    fn check_file(&self, cx: &FileContext<'_>, sink: &mut Sink) {
+        let Some(spec) = cx.option(NAME, "reference") else {
+            return;
+        };
+        let Ok(file) = cx.file else {
+            return;
+        };
+        if file.documents.is_empty() {
+            return;
+        }
+        let (ref_name, ref_text, forced) = match resolve_reference(spec, 10 * 1024 * 1024) {
+            Ok(r) => r,
+            Err(e) => {
+                sink.report(Finding::file_level(format!("cannot compare: {e}")));
+                return;
+            }
+        };
+        let opts = reference_options(cx, forced);
+        let mut vars = VarTable::default();
+        let reference = match Policy::load(cx.catalog, &ref_name, &ref_text, &opts, &mut vars) {
+            Ok(r) => r,
+            Err(e) => {
+                sink.report(Finding::file_level(format!(
+                    "cannot compare with the reference: {e}"
+                )));
+                return;
+            }
+        };
+        let ref_kind = forced.unwrap_or_else(|| {
+            iamlint_policy::load_text(&ref_name, &ref_text, &opts)
+                .documents
+                .first()
+                .map_or(PolicyKind::Identity, |d| d.kind)
+        });
+        for doc in &file.documents {
+            if family(doc.kind) != family(ref_kind) {
+                continue;
+            }
+            let mut doc_vars = vars.clone();
+            let policy = Policy::from_document(
+                cx.catalog,
+                cx.source.clone(),
+                file.syntax,
+                doc,
+                &mut doc_vars,
+            );
+            let diff = iamlint_analyzer::diff(cx.catalog, &policy, &reference, &doc_vars);
+            for e in &diff.excess {
+                let d = e.describe(cx.catalog);
+                let mut f = Finding::new(e.span, e.path.clone(), d.message)
+                    .label(d.label)
+                    .help(format!(
+                        "remove the extra grants, or run `iamlint tighten --reference {spec} {}` for a policy within `{ref_name}`",
+                        cx.source.name
+                    ));
+                f.sid = e.sid.clone();
+                if e.possible {
+                    f.at_most = Some(iamlint_report::Severity::Warning);
+                }
+                f.notes = d.notes;
+                sink.report(f);
+            }
+        }
+    }
+}
