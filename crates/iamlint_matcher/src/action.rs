@@ -233,6 +233,28 @@ impl ActionPattern {
     /// only the catalog's): `s3:*` covers `s3:Get*`; `s3:Get*` does not cover
     /// `s3:*Object`.
     pub fn covers(&self, other: &ActionPattern) -> bool {
+        // fast paths, exact: a single name is covered when it is matched; a pattern with a
+        // wildcard matches more than one name, so a single name never covers it
+        if !other.has_wildcard() {
+            if let (Kind::Parts { .. }, Some(s), Some(a)) =
+                (&other.kind, other.service_part(), other.action_part())
+            {
+                return match &self.kind {
+                    Kind::All => true,
+                    Kind::Parts { service, action } => service.matches(s) && action.matches(a),
+                };
+            }
+        } else if !self.has_wildcard() {
+            return false;
+        }
+        if let (Kind::Parts { service: ps, .. }, Kind::Parts { service: qs, .. }) =
+            (&self.kind, &other.kind)
+        {
+            // a literal service part covers only itself
+            if !ps.wild && (qs.wild || ps.text != qs.text) {
+                return false;
+            }
+        }
         let (ps, pa) = self.part_toks();
         let (qs, qa) = other.part_toks();
         glob::covers(&ps, &qs, true) && glob::covers(&pa, &qa, true)
