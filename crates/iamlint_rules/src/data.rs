@@ -23,6 +23,7 @@ const ESCALATION_TOML: &str = include_str!("../../../rules/privilege-escalation.
 const SENSITIVE_TOML: &str = include_str!("../../../rules/sensitive-actions.toml");
 const DEPRECATED_TOML: &str = include_str!("../../../rules/deprecated-managed-policies.toml");
 const ADMIN_LIKE_TOML: &str = include_str!("../../../rules/admin-like-managed-policies.toml");
+const AWS_MANAGED_NAMES: &str = include_str!("../../../rules/aws-managed-policy-names.txt");
 const MANIFEST_TOML: &str = include_str!("../../../rules/references/manifest.toml");
 
 /// The policy files under `rules/references/`, by path relative to that directory.
@@ -578,4 +579,21 @@ pub fn unpublished_references() -> &'static [UnpublishedReference] {
 /// For tests that compare the embedded set with the directory.
 pub fn embedded_reference_files() -> &'static [(&'static str, &'static str)] {
     REFERENCE_FILES
+}
+
+/// Whether `name` is the name of an AWS managed policy (`rules/aws-managed-policy-names.txt`,
+/// deprecated ones included). Case-sensitive, as IAM policy names are.
+pub fn is_aws_managed_policy_name(name: &str) -> bool {
+    AWS_MANAGED_NAMES
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.is_empty())
+        .any(|l| l == name)
+}
+
+/// How many names `rules/aws-managed-policy-names.txt` holds.
+pub fn aws_managed_policy_name_count() -> usize {
+    AWS_MANAGED_NAMES
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.is_empty())
+        .count()
 }

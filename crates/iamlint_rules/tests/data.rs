@@ -458,3 +458,37 @@ fn seed_fixtures_are_cut_verbatim_from_the_seeds() {
     let spot = data::reference("cloud-imaging/trust-spotfleet").map(|r| r.text.trim_end());
     assert!(spot.is_some_and(|t| cfn.contains(t)));
 }
+
+#[test]
+fn aws_managed_policy_names_are_sorted_unique_and_known() {
+    let text = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../rules/aws-managed-policy-names.txt"),
+    )
+    .unwrap();
+    let names: Vec<&str> = text
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.is_empty())
+        .collect();
+    let mut sorted = names.clone();
+    sorted.sort_unstable();
+    sorted.dedup();
+    assert_eq!(names, sorted, "sorted and without duplicates");
+    assert_eq!(
+        iamlint_rules::data::aws_managed_policy_name_count(),
+        names.len()
+    );
+    assert!(iamlint_rules::data::is_aws_managed_policy_name(
+        "AdministratorAccess"
+    ));
+    assert!(iamlint_rules::data::is_aws_managed_policy_name(
+        "ReadOnlyAccess"
+    ));
+    // case-sensitive, and not a prefix match
+    assert!(!iamlint_rules::data::is_aws_managed_policy_name(
+        "readonlyaccess"
+    ));
+    assert!(!iamlint_rules::data::is_aws_managed_policy_name(
+        "ReadOnlyAccessCopy"
+    ));
+}

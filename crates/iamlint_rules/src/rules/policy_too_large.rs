@@ -25,8 +25,9 @@ declare_rule! {
     /// largest inline quota (10,240).
     ///
     /// AWS managed policies are not bound by the customer managed quota (some are over
-    /// 90,000 characters); when linting a copy of one as a plain file, expect this rule
-    /// to fire and ignore it for that file.
+    /// 90,000 characters): a plain policy file named after one (`ReadOnlyAccess.json`,
+    /// names from `rules/aws-managed-policy-names.txt`) is taken to be a copy of it and is
+    /// not measured.
     ///
     /// ## Why is this bad?
     /// AWS rejects the policy (`LimitExceeded`), so the deployment fails.
@@ -192,7 +193,7 @@ impl Rule for PolicyTooLarge {
                         .push((doc, size));
                 }
                 _ => {
-                    if size.chars > quota.limit() {
+                    if size.chars > quota.limit() && !is_aws_managed_copy(cx, doc) {
                         sink.report(single(cx, doc, size, quota));
                     }
                 }
@@ -265,6 +266,16 @@ fn total_of(docs: &[(&Document, Size)]) -> Size {
         }
     }
     total
+}
+
+/// A plain policy file named after an AWS managed policy (`ReadOnlyAccess.json`): a copy of
+/// one, which the customer managed quota does not bind.
+fn is_aws_managed_copy(cx: &FileContext<'_>, doc: &Document) -> bool {
+    doc.origin.resource.is_none()
+        && std::path::Path::new(&cx.source.name)
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .is_some_and(crate::data::is_aws_managed_policy_name)
 }
 
 fn single(cx: &FileContext<'_>, doc: &Document, size: Size, quota: Quota) -> Finding {

@@ -79,7 +79,7 @@ impl Rule for UnknownConditionKey {
                             entry.key.span,
                             entry.key.path.clone(),
                             format!(
-                                "`{key}` is not a condition key in the catalog of {}; IAM treats it as absent, so the condition is false (unless its operator is `...IfExists`, `Null` or negated)",
+                                "`{key}` is not a documented condition key (catalog of {}); unless it is an undocumented key that AWS sets, IAM treats it as absent, so the condition is false (unless its operator is `...IfExists`, `Null` or negated)",
                                 catalog_date(cat)
                             ),
                         )
