@@ -86,6 +86,16 @@ impl ArnFormat {
         })
     }
 
+    /// The literal service field (`s3` of `arn:${Partition}:s3:::${BucketName}`), when
+    /// the fields before it cannot hold a `:`.
+    fn service_field(&self) -> Option<&str> {
+        let mut it = self.raw.splitn(4, ':');
+        let (_, _, svc) = (it.next()?, it.next()?, it.next()?);
+        // a rest is needed: a placeholder ending the format could hold `:`
+        it.next()?;
+        (!svc.contains('$')).then_some(svc)
+    }
+
     /// The format as written.
     pub fn as_str(&self) -> &str {
         &self.raw
@@ -99,6 +109,14 @@ impl ArnFormat {
     /// Whether some concrete ARN fits this format and is matched by `pattern`.
     /// Policy variables of the pattern may hold any value.
     pub fn can_be_named_by(&self, pattern: &ArnPattern) -> bool {
+        // Fast, exact rejection: literal, different service fields. The fields line up
+        // when nothing before them can span a `:` (no wildcard or variable in the
+        // pattern's first three fields; the format's placeholders there do not end it).
+        if let (Some(ps), Some(fs)) = (literal_service(pattern.as_str()), self.service_field()) {
+            if !ps.eq_ignore_ascii_case(fs) {
+                return false;
+            }
+        }
         glob::intersection_example(&glob::vars_as_wildcards(pattern.toks()), &self.toks, false)
             .is_some()
     }
@@ -127,6 +145,15 @@ impl ArnFormat {
         }
         out
     }
+}
+
+/// The service field of an ARN pattern, when it and the fields before it are literal.
+fn literal_service(pattern: &str) -> Option<&str> {
+    let mut it = pattern.splitn(4, ':');
+    let fields = [it.next()?, it.next()?, it.next()?];
+    it.next()?;
+    let literal = |f: &str| !f.contains(['*', '?', '$', '<', '{']);
+    fields.iter().all(|f| literal(f)).then_some(fields[2])
 }
 
 /// Placeholders whose values may contain `/`: S3 object keys, IAM names with
@@ -221,6 +248,18 @@ mod tests {
         );
         assert!(ArnFormat::parse("arn:${Partition").is_err());
         assert!(ArnFormat::parse("arn:${}").is_err());
+    }
+
+    #[test]
+    fn service_field_fast_path_is_exact() {
+        let inst = f("arn:${Partition}:ec2:${Region}:${Account}:instance/${InstanceId}");
+        assert!(!a("arn:aws:s3:::b").can_name(&inst));
+        // a wildcard before the service field disables the shortcut, not the answer
+        assert!(a("arn:*:ec2:*:*:*").can_name(&inst));
+        assert!(a("arn:aws:*").can_name(&inst));
+        assert!(!a("arn:aws:*:*:*:bucket").can_name(&f("arn:${Partition}:s3:::${BucketName}")));
+        // a format that is one placeholder has no literal service field
+        assert!(a("arn:aws:s3:::b").can_name(&f("${Arn}")));
     }
 
     #[test]
