@@ -257,7 +257,7 @@ mod tests {
         // a wildcard before the service field disables the shortcut, not the answer
         assert!(a("arn:*:ec2:*:*:*").can_name(&inst));
         assert!(a("arn:aws:*").can_name(&inst));
-        assert!(!a("arn:aws:*:*:*:bucket").can_name(&f("arn:${Partition}:s3:::${BucketName}")));
+        assert!(a("arn:aws:*:*:*:bucket").can_name(&f("arn:${Partition}:s3:::${BucketName}")));
         // a format that is one placeholder has no literal service field
         assert!(a("arn:aws:s3:::b").can_name(&f("${Arn}")));
     }
