@@ -66,7 +66,12 @@ fn diff_20_statements(b: divan::Bencher<'_, '_>) {
 
 #[divan::bench]
 fn administrator_vs_readonly(b: divan::Bencher<'_, '_>) {
-    let dir = Path::new("/work/shared/corpus/managed");
+    let dir = std::env::var_os("IAMLINT_CORPUS")
+        .map_or_else(
+            || Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus"),
+            std::path::PathBuf::from,
+        )
+        .join("managed");
     let (Ok(admin), Ok(ro)) = (
         std::fs::read_to_string(dir.join("AdministratorAccess.json")),
         std::fs::read_to_string(dir.join("ReadOnlyAccess.json")),

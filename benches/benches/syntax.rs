@@ -1,5 +1,5 @@
 //! Loader throughput: a generated large CloudFormation template (YAML and JSON) and a large
-//! JSON policy; plus the biggest real files from /work/shared/corpus when present.
+//! JSON policy; plus the biggest real files from ../shared/corpus when present.
 
 use iamlint_syntax::{parse_json, parse_yaml, Limits};
 
@@ -79,7 +79,12 @@ fn json_policy(bencher: divan::Bencher<'_, '_>, statements: usize) {
 /// The biggest real files, when the shared corpus is on this machine.
 #[divan::bench(args = ["cfn/sra__aws_sra_examples__easy_setup__templates__sra-easy-setup.yaml", "managed/ReadOnlyAccess.json"])]
 fn corpus_file(bencher: divan::Bencher<'_, '_>, file: &str) {
-    let path = std::path::Path::new("/work/shared/corpus").join(file);
+    let path = std::env::var_os("IAMLINT_CORPUS")
+        .map_or_else(
+            || std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus"),
+            std::path::PathBuf::from,
+        )
+        .join(file);
     let Ok(src) = std::fs::read_to_string(&path) else {
         eprintln!("skipped: {} is absent", path.display());
         return;

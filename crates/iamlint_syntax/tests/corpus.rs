@@ -1,4 +1,4 @@
-//! Sanity run over the shared corpus (skipped when /work/shared/corpus is absent): no
+//! Sanity run over the shared corpus (../shared/corpus beside the repository; skipped when absent): no
 //! panics, no errors on AWS managed policies, no errors on CloudFormation templates that
 //! cfn-lint accepts.
 
@@ -6,10 +6,12 @@ use std::path::Path;
 
 use iamlint_syntax::{parse_json, parse_yaml, Limits, Parsed};
 
-const CORPUS: &str = "/work/shared/corpus";
+fn corpus() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus")
+}
 
 fn files(dir: &str) -> Option<Vec<std::path::PathBuf>> {
-    let dir = Path::new(CORPUS).join(dir);
+    let dir = corpus().join(dir);
     let mut files: Vec<_> = std::fs::read_dir(&dir)
         .ok()?
         .filter_map(|e| e.ok().map(|e| e.path()))
@@ -35,7 +37,7 @@ fn load(path: &Path) -> Option<(String, Parsed)> {
 #[test]
 fn managed_policies_all_parse() {
     let Some(files) = files("managed") else {
-        eprintln!("skipped: {CORPUS}/managed is absent");
+        eprintln!("skipped: {}/managed is absent", corpus().display());
         return;
     };
     let mut parsed_count = 0;
@@ -66,7 +68,7 @@ fn managed_policies_all_parse() {
 #[test]
 fn cloudformation_templates_all_parse() {
     let Some(files) = files("cfn") else {
-        eprintln!("skipped: {CORPUS}/cfn is absent");
+        eprintln!("skipped: {}/cfn is absent", corpus().display());
         return;
     };
     let mut failures = Vec::new();

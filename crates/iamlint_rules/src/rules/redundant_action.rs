@@ -1,6 +1,7 @@
 use crate::{declare_rule, DocContext, Finding, Rule, RuleInfo, Sink};
 use iamlint_matcher::ActionPattern;
 use iamlint_policy::ElementList;
+use std::collections::HashMap;
 
 declare_rule! {
     /// ## What it does
@@ -90,28 +91,65 @@ fn redundant_items(list: &ElementList) -> Vec<(usize, usize)> {
         .iter()
         .map(|t| t.as_literal().and_then(|s| ActionPattern::parse(s).ok()))
         .collect();
-    // covered_by[i]: items j != i that cover item i (for equivalent items, only earlier j).
+    // Single names are compared by their lower-cased text (a name covers only itself), so
+    // a list of thousands of names costs a hash map, not a quadratic scan; only patterns
+    // with a wildcard are compared pairwise.
+    let key = |p: &ActionPattern| -> Option<String> {
+        if p.has_wildcard() {
+            return None;
+        }
+        Some(format!("{}:{}", p.service_part()?, p.action_part()?))
+    };
+    let keys: Vec<Option<String>> = pats.iter().map(|p| p.as_ref().and_then(key)).collect();
+    let wild: Vec<usize> = pats
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.as_ref().is_some_and(ActionPattern::has_wildcard))
+        .map(|(j, _)| j)
+        .collect();
+    let mut first_of: HashMap<&str, usize> = HashMap::new();
+    // covered_by[i]: items j != i that cover item i (for equivalent items, only earlier j),
+    // ascending.
     let mut covered_by: Vec<Vec<usize>> = vec![Vec::new(); pats.len()];
     for (i, p) in pats.iter().enumerate() {
         let Some(p) = p else { continue };
-        for (j, q) in pats.iter().enumerate() {
-            let Some(q) = q else { continue };
-            if i == j || !q.covers(p) {
-                continue;
+        let Some(by) = covered_by.get_mut(i) else {
+            continue;
+        };
+        if let Some(Some(k)) = keys.get(i) {
+            match first_of.get(k.as_str()) {
+                Some(&j) => by.push(j),
+                None => {
+                    first_of.insert(k.as_str(), i);
+                }
             }
-            let equivalent = p.covers(q);
-            if !equivalent || j < i {
-                if let Some(v) = covered_by.get_mut(i) {
-                    v.push(j);
+            for &j in &wild {
+                if pats
+                    .get(j)
+                    .and_then(Option::as_ref)
+                    .is_some_and(|q| q.covers(p))
+                {
+                    by.push(j);
+                }
+            }
+        } else {
+            for &j in &wild {
+                let Some(q) = pats.get(j).and_then(Option::as_ref) else {
+                    continue;
+                };
+                if i == j || !q.covers(p) {
+                    continue;
+                }
+                if !p.covers(q) || j < i {
+                    by.push(j);
                 }
             }
         }
+        by.sort_unstable();
     }
     pick_covering(&covered_by)
 }
 
-/// For each covered item, the covering item to name: preferably one that is not covered
-/// itself.
 pub(crate) fn pick_covering(covered_by: &[Vec<usize>]) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     for (i, by) in covered_by.iter().enumerate() {

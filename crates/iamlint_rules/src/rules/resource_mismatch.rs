@@ -52,6 +52,7 @@ impl Rule for ResourceMismatch {
 
     fn check_document(&self, cx: &DocContext<'_>, sink: &mut Sink) {
         let cat = cx.catalog();
+        let mut memo = Memo::default();
         for (st, g) in cx.statements() {
             let (Some(actions), Some(res)) = (&st.action, &st.resource) else {
                 continue;
@@ -77,7 +78,6 @@ impl Rule for ResourceMismatch {
             if patterns.is_empty() || patterns.len() != res.items.len() {
                 continue;
             }
-            let mut memo: HashMap<ResourceTypeId, bool> = HashMap::new();
             let fits = g
                 .actions
                 .iter()
@@ -97,30 +97,41 @@ impl Rule for ResourceMismatch {
     }
 }
 
+/// Per document: parsed ARN formats per resource type, and verdicts per (type, pattern).
+#[derive(Default)]
+struct Memo<'a> {
+    formats: HashMap<ResourceTypeId, Vec<ArnFormat>>,
+    named: HashMap<(ResourceTypeId, &'a str), bool>,
+}
+
 /// Whether some pattern can name some resource type of `a`.
-fn action_fits(
+fn action_fits<'a>(
     cat: &Catalog,
     a: ActionId,
-    patterns: &[&ArnPattern],
-    memo: &mut HashMap<ResourceTypeId, bool>,
+    patterns: &[&'a ArnPattern],
+    memo: &mut Memo<'a>,
 ) -> bool {
     let mut any_type = false;
     for r in cat.action_resources(a) {
         any_type = true;
         let rt = r.resource_type;
-        let ok = *memo.entry(rt).or_insert_with(|| {
-            let formats: Vec<ArnFormat> = cat
-                .resource_type_arn_formats(rt)
+        let formats = memo.formats.entry(rt).or_insert_with(|| {
+            cat.resource_type_arn_formats(rt)
                 .filter_map(|f| ArnFormat::parse(&lenient_format(f)).ok())
-                .collect();
-            // a type without a usable format cannot be judged: count it as a fit
-            formats.is_empty()
-                || formats
-                    .iter()
-                    .any(|f| patterns.iter().any(|p| p.can_name(f)))
+                .collect()
         });
-        if ok {
+        // a type without a usable format cannot be judged: count it as a fit
+        if formats.is_empty() {
             return true;
+        }
+        for p in patterns {
+            let ok = *memo
+                .named
+                .entry((rt, p.as_str()))
+                .or_insert_with(|| formats.iter().any(|f| p.can_name(f)));
+            if ok {
+                return true;
+            }
         }
     }
     if any_type {

@@ -1,0 +1,100 @@
+//! The whole corpus of ../shared/corpus (AWS managed policies, CloudFormation templates,
+//! Terraform files): loading with expansion of every statement (the graph), and a full
+//! check with the default rules, in parallel as `iamlint check` runs. Skipped when the
+//! corpus is absent (`IAMLINT_CORPUS` overrides its place).
+
+use iamlint_catalog::Catalog;
+use iamlint_policy::graph::document_graph;
+use iamlint_policy::{load_text, LoadOptions};
+use iamlint_report::SourceFile;
+use iamlint_rules::{check_file, CheckOptions, RuleSelection};
+use rayon::prelude::*;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+fn main() {
+    divan::main();
+}
+
+fn corpus_dir() -> PathBuf {
+    std::env::var_os("IAMLINT_CORPUS").map_or_else(
+        || Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus"),
+        PathBuf::from,
+    )
+}
+
+/// (name, text) of every file under managed/, cfn/ and terraform/.
+fn files() -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for sub in ["managed", "cfn", "terraform"] {
+        let Ok(rd) = std::fs::read_dir(corpus_dir().join(sub)) else {
+            continue;
+        };
+        let mut paths: Vec<PathBuf> = rd.filter_map(Result::ok).map(|e| e.path()).collect();
+        paths.sort();
+        for p in paths {
+            if let Ok(t) = std::fs::read_to_string(&p) {
+                out.push((p.display().to_string(), t));
+            }
+        }
+    }
+    out
+}
+
+/// Parse, normalize and expand every statement of every file (no rules).
+#[divan::bench(sample_count = 10)]
+fn load_and_expand(bencher: divan::Bencher<'_, '_>) {
+    let files = files();
+    if files.is_empty() {
+        eprintln!("skipped: no corpus at {}", corpus_dir().display());
+        return;
+    }
+    let catalog = Catalog::embedded();
+    let opts = LoadOptions::default();
+    bencher
+        .counter(divan::counter::ItemsCount::new(files.len()))
+        .bench(|| {
+            files
+                .par_iter()
+                .map(|(name, text)| {
+                    let f = load_text(name, text, &opts);
+                    f.documents
+                        .iter()
+                        .map(|d| document_graph(catalog, d).statements.len())
+                        .sum::<usize>()
+                })
+                .sum::<usize>()
+        });
+}
+
+/// `iamlint check` without the process: every default rule on every file.
+#[divan::bench(sample_count = 5)]
+fn check_default_rules(bencher: divan::Bencher<'_, '_>) {
+    let files = files();
+    if files.is_empty() {
+        eprintln!("skipped: no corpus at {}", corpus_dir().display());
+        return;
+    }
+    let catalog = Catalog::embedded();
+    let opts = LoadOptions::default();
+    let selection = RuleSelection::default();
+    let rule_options = BTreeMap::new();
+    let copts = CheckOptions {
+        catalog,
+        selection: &selection,
+        rule_options: &rule_options,
+        config_suppressions: &[],
+    };
+    bencher
+        .counter(divan::counter::ItemsCount::new(files.len()))
+        .bench(|| {
+            files
+                .par_iter()
+                .map(|(name, text)| {
+                    let f = load_text(name, text, &opts);
+                    let source = SourceFile::new(name, text);
+                    check_file(&copts, &source, Ok(&f), true).len()
+                })
+                .sum::<usize>()
+        });
+}
