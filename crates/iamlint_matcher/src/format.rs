@@ -117,6 +117,23 @@ impl ArnFormat {
                 return false;
             }
         }
+        // Fast, exact acceptance: the pattern with every wildcard and variable read as `x`
+        // is one ARN the pattern matches; when the format matches it too, they meet.
+        let probe: String = pattern
+            .toks()
+            .iter()
+            .map(|t| match t {
+                glob::Tok::Lit(c) => *c,
+                _ => 'x',
+            })
+            .collect();
+        if glob::Nfa::new(&self.toks).is_match(&probe) {
+            debug_assert!(
+                glob::Nfa::new(&glob::vars_as_wildcards(pattern.toks())).is_match(&probe),
+                "the probe {probe} is matched by its pattern"
+            );
+            return true;
+        }
         glob::intersection_example(&glob::vars_as_wildcards(pattern.toks()), &self.toks, false)
             .is_some()
     }
