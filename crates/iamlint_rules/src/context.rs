@@ -124,6 +124,8 @@ pub struct DocContext<'a> {
     pub file: &'a FileContext<'a>,
     pub doc: &'a Document,
     pub graph: &'a DocGraph,
+    /// The document's grants, computed once for the rules that share them.
+    pub(crate) grants: std::cell::OnceCell<Vec<crate::rules::grant_support::Grant<'a>>>,
 }
 
 impl<'a> DocContext<'a> {

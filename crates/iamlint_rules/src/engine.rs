@@ -114,6 +114,7 @@ pub fn check_file(
                 file: &fcx,
                 doc,
                 graph: &graph,
+                grants: std::cell::OnceCell::new(),
             };
             for r in &rules {
                 let mut sink = Sink::default();

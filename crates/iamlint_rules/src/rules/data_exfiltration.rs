@@ -53,8 +53,13 @@ impl Rule for DataExfiltration {
         if gs::grants(cx).is_empty() {
             return;
         }
+        static SUBSET: std::sync::OnceLock<iamlint_catalog::ActionSet> = std::sync::OnceLock::new();
         let list = &data::sensitive().data_exfiltration.actions;
-        let subset = gs::action_set_of(cx.catalog(), list.iter().map(|a| a.action.as_str()));
+        let subset = gs::cached_action_set(
+            &SUBSET,
+            cx.catalog(),
+            list.iter().map(|a| a.action.as_str()),
+        );
         gs::report_unrestricted(
             cx,
             sink,

@@ -125,8 +125,13 @@ pub(crate) struct Grant<'a> {
     pub scope: Scope<'a>,
 }
 
-/// The Allow statements of the document, when the rules apply to its kind.
-pub(crate) fn grants<'a>(cx: &DocContext<'a>) -> Vec<Grant<'a>> {
+/// The Allow statements of the document, when the rules apply to its kind (computed once
+/// per document).
+pub(crate) fn grants<'c, 'a>(cx: &'c DocContext<'a>) -> &'c [Grant<'a>] {
+    cx.grants.get_or_init(|| compute_grants(cx))
+}
+
+fn compute_grants<'a>(cx: &DocContext<'a>) -> Vec<Grant<'a>> {
     if !grants_permissions(cx.doc.kind) {
         return Vec::new();
     }
@@ -498,6 +503,20 @@ pub(crate) fn action_set_of<'n>(
         }
     }
     out
+}
+
+/// [`action_set_of`] computed once per process for the embedded catalog (other catalogs,
+/// from `--catalog`, compute it each time).
+pub(crate) fn cached_action_set<'n>(
+    slot: &'static std::sync::OnceLock<ActionSet>,
+    cat: &Catalog,
+    names: impl IntoIterator<Item = &'n str>,
+) -> std::borrow::Cow<'static, ActionSet> {
+    if std::ptr::eq(cat, Catalog::embedded()) {
+        std::borrow::Cow::Borrowed(slot.get_or_init(|| action_set_of(cat, names)))
+    } else {
+        std::borrow::Cow::Owned(action_set_of(cat, names))
+    }
 }
 
 /// Where a grant of an IAM role action reaches every role.
