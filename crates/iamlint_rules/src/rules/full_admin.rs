@@ -55,7 +55,7 @@ impl Rule for FullAdmin {
     fn check_document(&self, cx: &DocContext<'_>, sink: &mut Sink) {
         let cat = cx.catalog();
         for gr in gs::grants(cx) {
-            let Some(fa) = gs::full_admin(cat, &gr) else {
+            let Some(fa) = gs::full_admin(cat, gr) else {
                 continue;
             };
             let n = cat.action_count();

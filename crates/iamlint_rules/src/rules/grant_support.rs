@@ -619,8 +619,8 @@ pub(crate) fn report_unrestricted(
         return;
     }
     for gr in grants(cx) {
-        let set = unrestricted(cat, &gr, subset);
-        if set.is_empty() || full_admin(cat, &gr).is_some() {
+        let set = unrestricted(cat, gr, subset);
+        if set.is_empty() || full_admin(cat, gr).is_some() {
             continue;
         }
         let Some((span, path)) = gr.scope.span_path() else {

@@ -49,7 +49,7 @@ impl Rule for NotresourceAllow {
             let Scope::NotResource { list, .. } = gr.scope else {
                 continue;
             };
-            if gr.effective.is_empty() || gs::full_admin(cat, &gr).is_some() {
+            if gr.effective.is_empty() || gs::full_admin(cat, gr).is_some() {
                 continue;
             }
             let n = list.items.len();

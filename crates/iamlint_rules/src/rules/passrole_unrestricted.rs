@@ -59,7 +59,7 @@ impl Rule for PassroleUnrestricted {
             {
                 continue;
             }
-            let Some(every) = gs::every_role(&gr, "role/") else {
+            let Some(every) = gs::every_role(gr, "role/") else {
                 continue;
             };
             let (span, path) = gr.element_for(pass);

@@ -67,8 +67,7 @@ impl Rule for ResourceStar {
             let Scope::Star(star) = gr.scope else {
                 continue;
             };
-            if gs::scopes_resources(gr.st.condition.as_ref()) || gs::full_admin(cat, &gr).is_some()
-            {
+            if gs::scopes_resources(gr.st.condition.as_ref()) || gs::full_admin(cat, gr).is_some() {
                 continue;
             }
             // List actions (`ec2:Describe*`, `s3:ListBucket`) return names and metadata:

@@ -58,7 +58,7 @@ impl Rule for ServiceLinkedRoleUnrestricted {
             {
                 continue;
             }
-            let Some(every) = gs::every_role(&gr, "role/aws-service-role/") else {
+            let Some(every) = gs::every_role(gr, "role/aws-service-role/") else {
                 continue;
             };
             let (span, path) = gr.element_for(create);
