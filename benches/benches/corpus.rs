@@ -41,60 +41,52 @@ fn files() -> Vec<(String, String)> {
     out
 }
 
-/// Parse, normalize and expand every statement of every file (no rules).
-#[divan::bench(sample_count = 10)]
-fn load_and_expand(bencher: divan::Bencher<'_, '_>) {
+/// Run `per_file` over every corpus file in parallel, as the benchmark body.
+fn bench_files(bencher: divan::Bencher<'_, '_>, per_file: impl Fn(&str, &str) -> usize + Sync) {
     let files = files();
     if files.is_empty() {
         eprintln!("skipped: no corpus at {}", corpus_dir().display());
         return;
     }
-    let catalog = Catalog::embedded();
-    let opts = LoadOptions::default();
+    Catalog::embedded();
     bencher
         .counter(divan::counter::ItemsCount::new(files.len()))
         .bench(|| {
             files
                 .par_iter()
-                .map(|(name, text)| {
-                    let f = load_text(name, text, &opts);
-                    f.documents
-                        .iter()
-                        .map(|d| document_graph(catalog, d).statements.len())
-                        .sum::<usize>()
-                })
+                .map(|(name, text)| per_file(name, text))
                 .sum::<usize>()
         });
+}
+
+/// Parse, normalize and expand every statement of every file (no rules).
+#[divan::bench(sample_count = 10)]
+fn load_and_expand(bencher: divan::Bencher<'_, '_>) {
+    let opts = LoadOptions::default();
+    bench_files(bencher, |name, text| {
+        let f = load_text(name, text, &opts);
+        f.documents
+            .iter()
+            .map(|d| document_graph(Catalog::embedded(), d).statements.len())
+            .sum()
+    });
 }
 
 /// `iamlint check` without the process: every default rule on every file.
 #[divan::bench(sample_count = 5)]
 fn check_default_rules(bencher: divan::Bencher<'_, '_>) {
-    let files = files();
-    if files.is_empty() {
-        eprintln!("skipped: no corpus at {}", corpus_dir().display());
-        return;
-    }
-    let catalog = Catalog::embedded();
     let opts = LoadOptions::default();
     let selection = RuleSelection::default();
     let rule_options = BTreeMap::new();
     let copts = CheckOptions {
-        catalog,
+        catalog: Catalog::embedded(),
         selection: &selection,
         rule_options: &rule_options,
         config_suppressions: &[],
     };
-    bencher
-        .counter(divan::counter::ItemsCount::new(files.len()))
-        .bench(|| {
-            files
-                .par_iter()
-                .map(|(name, text)| {
-                    let f = load_text(name, text, &opts);
-                    let source = SourceFile::new(name, text);
-                    check_file(&copts, &source, Ok(&f), true).len()
-                })
-                .sum::<usize>()
-        });
+    bench_files(bencher, |name, text| {
+        let f = load_text(name, text, &opts);
+        let source = SourceFile::new(name, text);
+        check_file(&copts, &source, Ok(&f), true).len()
+    });
 }

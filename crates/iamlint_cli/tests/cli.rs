@@ -572,6 +572,19 @@ fn broken_genomics_yaml_is_a_parse_error_at_its_line() {
     );
 }
 
+/// Run `iamlint ARGS FILE`, expect exit `code`, and parse standard output as JSON.
+fn json_of(args: &[&str], file: &Path, code: i32) -> serde_json::Value {
+    let out = iamlint()
+        .args(args)
+        .arg(file)
+        .assert()
+        .code(code)
+        .get_output()
+        .stdout
+        .clone();
+    serde_json::from_slice(&out).unwrap()
+}
+
 const EXTRA_KEYS: &str = r#"{
   "Version": "2012-10-17",
   "Statement": [
@@ -584,22 +597,18 @@ const EXTRA_KEYS: &str = r#"{
 fn check_reference_reports_excess_in_every_format() {
     let d = tempfile::tempdir().unwrap();
     let f = write(d.path(), "user.json", EXTRA_KEYS);
-    let out = iamlint()
-        .args([
+    let v = json_of(
+        &[
             "check",
             "--no-config",
             "--format",
             "json",
             "--reference",
             "builtin:parallelcluster/user-awsbatch",
-        ])
-        .arg(&f)
-        .assert()
-        .code(1)
-        .get_output()
-        .stdout
-        .clone();
-    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        ],
+        &f,
+        1,
+    );
     let excess: Vec<&serde_json::Value> = v["diagnostics"]
         .as_array()
         .unwrap()
@@ -616,8 +625,8 @@ fn check_reference_reports_excess_in_every_format() {
         .unwrap()
         .contains("iam:CreateAccessKey"));
     // SARIF carries the rule and the result
-    let out = iamlint()
-        .args([
+    let s = json_of(
+        &[
             "check",
             "--no-config",
             "--format",
@@ -626,14 +635,10 @@ fn check_reference_reports_excess_in_every_format() {
             "exceeds-reference",
             "--reference",
             "builtin:parallelcluster/user-awsbatch",
-        ])
-        .arg(&f)
-        .assert()
-        .code(1)
-        .get_output()
-        .stdout
-        .clone();
-    let s: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        ],
+        &f,
+        1,
+    );
     let results = s["runs"][0]["results"].as_array().unwrap();
     assert_eq!(results.len(), 1);
     assert_eq!(results[0]["ruleId"], "IAM601");
