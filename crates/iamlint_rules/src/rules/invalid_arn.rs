@@ -130,12 +130,9 @@ fn arn_problem(cx: &DocContext<'_>, t: &Text) -> Option<(String, &'static str)> 
         if holed && "arn:".starts_with(s.as_str()) {
             return None;
         }
-        if s.len() >= 4 && s[..4].eq_ignore_ascii_case("arn:") {
+        if let Some(head) = s.get(..4).filter(|h| h.eq_ignore_ascii_case("arn:")) {
             return Some((
-                format!(
-                    "starts with `{}` instead of `arn:` (ARNs are case-sensitive)",
-                    &s[..4]
-                ),
+                format!("starts with `{head}` instead of `arn:` (ARNs are case-sensitive)"),
                 "not an ARN",
             ));
         }
