@@ -3,6 +3,7 @@ use crate::{declare_rule, FileContext, Finding, Rule, RuleInfo, Sink};
 use iamlint_analyzer::{Policy, VarTable};
 use iamlint_policy::{LoadOptions, PolicyKind};
 use std::path::Path;
+use std::sync::Arc;
 
 declare_rule! {
     /// ## What it does
@@ -108,6 +109,60 @@ fn reference_options(cx: &FileContext<'_>, forced: Option<PolicyKind>) -> LoadOp
     opts
 }
 
+/// A reference loaded once per process (per reference and `--var` bindings): a run over
+/// many files compares each with the same reference.
+struct Loaded {
+    policy: Policy,
+    vars: VarTable,
+    kind: PolicyKind,
+    name: String,
+}
+
+type Cache = std::sync::Mutex<Vec<((String, Vec<(String, String)>), Arc<Loaded>)>>;
+
+fn loaded_reference(cx: &FileContext<'_>, spec: &str) -> Result<Arc<Loaded>, String> {
+    static CACHE: std::sync::OnceLock<Cache> = std::sync::OnceLock::new();
+    let bindings: Vec<(String, String)> = cx
+        .options
+        .get(NAME)
+        .map(|o| {
+            o.iter()
+                .filter(|(k, _)| k.starts_with("var:"))
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect()
+        })
+        .unwrap_or_default();
+    let key = (spec.to_string(), bindings);
+    let cache = CACHE.get_or_init(Cache::default);
+    if let Ok(c) = cache.lock() {
+        if let Some((_, l)) = c.iter().find(|(k, _)| *k == key) {
+            return Ok(l.clone());
+        }
+    }
+    let (name, text, forced) =
+        resolve_reference(spec, 10 * 1024 * 1024).map_err(|e| format!("cannot compare: {e}"))?;
+    let opts = reference_options(cx, forced);
+    let file = iamlint_policy::load_text(&name, &text, &opts);
+    let kind = forced.unwrap_or_else(|| {
+        file.documents
+            .first()
+            .map_or(PolicyKind::Identity, |d| d.kind)
+    });
+    let mut vars = VarTable::default();
+    let policy = Policy::from_file(cx.catalog, &name, &text, &file, &mut vars)
+        .map_err(|e| format!("cannot compare with the reference: {e}"))?;
+    let loaded = Arc::new(Loaded {
+        policy,
+        vars,
+        kind,
+        name,
+    });
+    if let Ok(mut c) = cache.lock() {
+        c.push((key, loaded.clone()));
+    }
+    Ok(loaded)
+}
+
 /// Kinds compared with each other: permissions policies (identity, boundary, SCP), trust
 /// policies, resource policies.
 fn family(k: PolicyKind) -> u8 {
@@ -133,35 +188,18 @@ impl Rule for ExceedsReference {
         if file.documents.is_empty() {
             return;
         }
-        let (ref_name, ref_text, forced) = match resolve_reference(spec, 10 * 1024 * 1024) {
+        let reference = match loaded_reference(cx, spec) {
             Ok(r) => r,
             Err(e) => {
-                sink.report(Finding::file_level(format!("cannot compare: {e}")));
+                sink.report(Finding::file_level(e));
                 return;
             }
         };
-        let opts = reference_options(cx, forced);
-        let mut vars = VarTable::default();
-        let reference = match Policy::load(cx.catalog, &ref_name, &ref_text, &opts, &mut vars) {
-            Ok(r) => r,
-            Err(e) => {
-                sink.report(Finding::file_level(format!(
-                    "cannot compare with the reference: {e}"
-                )));
-                return;
-            }
-        };
-        let ref_kind = forced.unwrap_or_else(|| {
-            iamlint_policy::load_text(&ref_name, &ref_text, &opts)
-                .documents
-                .first()
-                .map_or(PolicyKind::Identity, |d| d.kind)
-        });
         for doc in &file.documents {
-            if family(doc.kind) != family(ref_kind) {
+            if family(doc.kind) != family(reference.kind) {
                 continue;
             }
-            let mut doc_vars = vars.clone();
+            let mut doc_vars = reference.vars.clone();
             let policy = Policy::from_document(
                 cx.catalog,
                 cx.source.clone(),
@@ -169,14 +207,14 @@ impl Rule for ExceedsReference {
                 doc,
                 &mut doc_vars,
             );
-            let diff = iamlint_analyzer::diff(cx.catalog, &policy, &reference, &doc_vars);
+            let diff = iamlint_analyzer::diff(cx.catalog, &policy, &reference.policy, &doc_vars);
             for e in &diff.excess {
                 let d = e.describe(cx.catalog);
                 let mut f = Finding::new(e.span, e.path.clone(), d.message)
                     .label(d.label)
                     .help(format!(
-                        "remove the extra grants, or run `iamlint tighten --reference {spec} {}` for a policy within `{ref_name}`",
-                        cx.source.name
+                        "remove the extra grants, or run `iamlint tighten --reference {spec} {}` for a policy within `{}`",
+                        cx.source.name, reference.name
                     ));
                 f.sid = e.sid.clone();
                 if e.possible {
