@@ -22,13 +22,10 @@ pub(crate) fn services_of(cat: &Catalog, set: &ActionSet) -> Vec<bool> {
     if set.is_empty() {
         return out;
     }
-    for s in cat.services() {
-        let r = cat.service_actions(s);
-        // stops at the first action in the set (at once for whole services)
-        if r.clone().any(|a| set.contains(a)) {
-            if let Some(slot) = out.get_mut(usize::from(s)) {
-                *slot = true;
-            }
+    // one pass over the set's members (a word-wise bitset walk), not over every action
+    for a in set.iter() {
+        if let Some(slot) = out.get_mut(usize::from(cat.action_service(a))) {
+            *slot = true;
         }
     }
     out

@@ -505,17 +505,26 @@ pub(crate) fn action_set_of<'n>(
     out
 }
 
-/// [`action_set_of`] computed once per process for the embedded catalog (other catalogs,
-/// from `--catalog`, compute it each time).
+/// [`action_set_of`] computed once per process for the embedded catalog.
 pub(crate) fn cached_action_set<'n>(
     slot: &'static std::sync::OnceLock<ActionSet>,
     cat: &Catalog,
     names: impl IntoIterator<Item = &'n str>,
 ) -> std::borrow::Cow<'static, ActionSet> {
+    cached(slot, cat, || action_set_of(cat, names))
+}
+
+/// A set that depends only on the catalog: kept in `slot` for the embedded catalog,
+/// computed each time for another one (`--catalog DIR`).
+fn cached(
+    slot: &'static std::sync::OnceLock<ActionSet>,
+    cat: &Catalog,
+    compute: impl FnOnce() -> ActionSet,
+) -> std::borrow::Cow<'static, ActionSet> {
     if std::ptr::eq(cat, Catalog::embedded()) {
-        std::borrow::Cow::Borrowed(slot.get_or_init(|| action_set_of(cat, names)))
+        std::borrow::Cow::Borrowed(slot.get_or_init(compute))
     } else {
-        std::borrow::Cow::Owned(action_set_of(cat, names))
+        std::borrow::Cow::Owned(compute())
     }
 }
 
@@ -670,6 +679,15 @@ pub(crate) fn report_unrestricted(
 }
 
 /// Every catalog action with access level `level`.
+/// [`level_set`], computed once per process for the embedded catalog.
+pub(crate) fn cached_level_set(
+    slot: &'static std::sync::OnceLock<ActionSet>,
+    cat: &Catalog,
+    level: AccessLevel,
+) -> std::borrow::Cow<'static, ActionSet> {
+    cached(slot, cat, || level_set(cat, level))
+}
+
 pub(crate) fn level_set(cat: &Catalog, level: AccessLevel) -> ActionSet {
     let mut out = ActionSet::empty(cat.action_count());
     for a in 0..cat.action_count() as ActionId {

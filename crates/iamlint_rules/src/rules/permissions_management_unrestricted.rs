@@ -54,7 +54,9 @@ impl Rule for PermissionsManagementUnrestricted {
         if gs::grants(cx).is_empty() {
             return;
         }
-        let subset = gs::level_set(cx.catalog(), AccessLevel::PermissionsManagement);
+        static SUBSET: std::sync::OnceLock<iamlint_catalog::ActionSet> = std::sync::OnceLock::new();
+        let subset =
+            gs::cached_level_set(&SUBSET, cx.catalog(), AccessLevel::PermissionsManagement);
         gs::report_unrestricted(
             cx,
             sink,
