@@ -746,3 +746,41 @@ fn config_maps_path_globs_to_references() {
     assert_eq!(files, vec!["pcluster/user.json".to_string()], "{v}");
     let _ = (mapped, other);
 }
+
+#[test]
+fn config_rule_option_reference_is_relative_to_the_config() {
+    let d = tempfile::tempdir().unwrap();
+    write(
+        d.path(),
+        "refs/ref.json",
+        r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}]}"#,
+    );
+    write(
+        d.path(),
+        "iamlint.toml",
+        "[rules.options.exceeds-reference]\nreference = \"refs/ref.json\"\n",
+    );
+    let within = write(d.path(), "p/within.json", CLEAN);
+    let beyond = write(
+        d.path(),
+        "p/beyond.json",
+        r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:PutObject", "Resource": "arn:aws:s3:::b/*"}]}"#,
+    );
+    // run from another directory: the reference is found next to the configuration
+    let elsewhere = tempfile::tempdir().unwrap();
+    iamlint()
+        .current_dir(elsewhere.path())
+        .args(["check", "--select", "exceeds-reference", "--config"])
+        .arg(d.path().join("iamlint.toml"))
+        .arg(&within)
+        .assert()
+        .code(0);
+    iamlint()
+        .current_dir(elsewhere.path())
+        .args(["check", "--select", "exceeds-reference", "--config"])
+        .arg(d.path().join("iamlint.toml"))
+        .arg(&beyond)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("s3:PutObject"));
+}
