@@ -250,20 +250,7 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, String> {
         .collect();
     references.extend(reference_globs.iter().map(|(_, r)| r.clone()));
     for r in &references {
-        let (name, text, forced) =
-            iamlint_rules::rules::exceeds_reference::resolve_reference(r, load_opts.max_file_size)?;
-        let ropts = iamlint_policy::LoadOptions {
-            forced_kind: forced,
-            ..load_opts.clone()
-        };
-        iamlint_analyzer::Policy::load(
-            catalog,
-            &name,
-            &text,
-            &ropts,
-            &mut iamlint_analyzer::VarTable::default(),
-        )
-        .map_err(|e| format!("cannot use the reference: {e}"))?;
+        iamlint_rules::rules::exceeds_reference::validate_reference(catalog, r, &load_opts.vars)?;
     }
     if !references.is_empty() {
         let o = rule_options

@@ -1,7 +1,8 @@
 use crate::data::ReferenceKind;
 use crate::{declare_rule, FileContext, Finding, Rule, RuleInfo, Sink};
 use iamlint_analyzer::{Policy, VarTable};
-use iamlint_policy::{LoadOptions, PolicyKind};
+use iamlint_catalog::Catalog;
+use iamlint_policy::{LoadOptions, PolicyKind, Vars};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -93,24 +94,8 @@ pub fn resolve_reference(
     Ok((spec.to_string(), text, None))
 }
 
-/// Load options for the reference: `--var` bindings reach the rule as options `var:NAME`.
-fn reference_options(cx: &FileContext<'_>, forced: Option<PolicyKind>) -> LoadOptions {
-    let mut opts = LoadOptions {
-        forced_kind: forced,
-        ..LoadOptions::default()
-    };
-    if let Some(o) = cx.options.get(NAME) {
-        for (k, v) in o {
-            if let Some(name) = k.strip_prefix("var:") {
-                opts.vars.insert(name.to_string(), v.clone());
-            }
-        }
-    }
-    opts
-}
-
-/// A reference loaded once per process (per reference and `--var` bindings): a run over
-/// many files compares each with the same reference.
+/// A loaded reference: a run over many files compares each with the same one, so it is
+/// loaded once per process (per reference and placeholder bindings).
 struct Loaded {
     policy: Policy,
     vars: VarTable,
@@ -118,45 +103,63 @@ struct Loaded {
     name: String,
 }
 
-type Cache = std::sync::Mutex<Vec<((String, Vec<(String, String)>), Arc<Loaded>)>>;
-
-fn loaded_reference(cx: &FileContext<'_>, spec: &str) -> Result<Arc<Loaded>, String> {
-    static CACHE: std::sync::OnceLock<Cache> = std::sync::OnceLock::new();
-    let bindings: Vec<(String, String)> = cx
-        .options
-        .get(NAME)
-        .map(|o| {
-            o.iter()
-                .filter(|(k, _)| k.starts_with("var:"))
-                .map(|(k, v)| (k.clone(), v.clone()))
-                .collect()
-        })
-        .unwrap_or_default();
-    let key = (spec.to_string(), bindings);
-    let cache = CACHE.get_or_init(Cache::default);
-    if let Ok(c) = cache.lock() {
-        if let Some((_, l)) = c.iter().find(|(k, _)| *k == key) {
-            return Ok(l.clone());
-        }
-    }
-    let (name, text, forced) =
-        resolve_reference(spec, 10 * 1024 * 1024).map_err(|e| format!("cannot compare: {e}"))?;
-    let opts = reference_options(cx, forced);
+/// Load the reference `spec` (`builtin:NAME` or a path) with placeholder values `vars`.
+fn load(catalog: &Catalog, spec: &str, vars: &Vars) -> Result<Loaded, String> {
+    let (name, text, forced) = resolve_reference(spec, LoadOptions::default().max_file_size)?;
+    let opts = LoadOptions {
+        forced_kind: forced,
+        vars: vars.clone(),
+        ..LoadOptions::default()
+    };
     let file = iamlint_policy::load_text(&name, &text, &opts);
     let kind = forced.unwrap_or_else(|| {
         file.documents
             .first()
             .map_or(PolicyKind::Identity, |d| d.kind)
     });
-    let mut vars = VarTable::default();
-    let policy = Policy::from_file(cx.catalog, &name, &text, &file, &mut vars)
-        .map_err(|e| format!("cannot compare with the reference: {e}"))?;
-    let loaded = Arc::new(Loaded {
+    let mut table = VarTable::default();
+    let policy = Policy::from_file(catalog, &name, &text, &file, &mut table)
+        .map_err(|e| format!("cannot use the reference: {e}"))?;
+    Ok(Loaded {
         policy,
-        vars,
+        vars: table,
         kind,
         name,
-    });
+    })
+}
+
+/// Whether `spec` names a readable reference that holds a policy, for the command line to
+/// stop with a usage error before checking any file.
+///
+/// # Errors
+/// What is wrong with the reference.
+pub fn validate_reference(catalog: &Catalog, spec: &str, vars: &Vars) -> Result<(), String> {
+    load(catalog, spec, vars).map(|_| ())
+}
+
+type Cache = std::sync::Mutex<Vec<((String, Vars), Arc<Loaded>)>>;
+
+fn loaded_reference(cx: &FileContext<'_>, spec: &str) -> Result<Arc<Loaded>, String> {
+    static CACHE: std::sync::OnceLock<Cache> = std::sync::OnceLock::new();
+    // `--var` bindings reach the rule as options `var:NAME`
+    let vars: Vars = cx
+        .options
+        .get(NAME)
+        .map(|o| {
+            o.iter()
+                .filter_map(|(k, v)| Some((k.strip_prefix("var:")?.to_string(), v.clone())))
+                .collect()
+        })
+        .unwrap_or_default();
+    let key = (spec.to_string(), vars);
+    let cache = CACHE.get_or_init(Cache::default);
+    if let Ok(c) = cache.lock() {
+        if let Some((_, l)) = c.iter().find(|(k, _)| *k == key) {
+            return Ok(l.clone());
+        }
+    }
+    let loaded =
+        Arc::new(load(cx.catalog, spec, &key.1).map_err(|e| format!("cannot compare: {e}"))?);
     if let Ok(mut c) = cache.lock() {
         c.push((key, loaded.clone()));
     }
