@@ -28,15 +28,11 @@ fn read(path: &Path, opts: &LoadOptions) -> Result<(String, String), String> {
 /// A reference: `builtin:NAME` (see `iamlint references`) or a file path. Returns (display
 /// name, text).
 pub fn load_reference(spec: &str, opts: &LoadOptions) -> Result<(String, String), String> {
-    if let Some(name) = spec.strip_prefix("builtin:") {
-        return match iamlint_rules::data::reference(name) {
-            Some(r) => Ok((format!("builtin:{}", r.name), r.text.to_string())),
-            None => Err(format!(
-                "no built-in reference `{name}` (list them with `iamlint references`)"
-            )),
-        };
+    if spec == "-" {
+        return read(Path::new(spec), opts);
     }
-    read(Path::new(spec), opts)
+    iamlint_rules::rules::exceeds_reference::resolve_reference(spec, opts.max_file_size)
+        .map(|(name, text, _)| (name, text))
 }
 
 fn load_pair(
