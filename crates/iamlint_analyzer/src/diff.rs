@@ -451,7 +451,10 @@ fn find_witness(
     if contexts.is_empty() {
         contexts.push(Context::new());
     }
+    // the first candidate the policy may allow (for some value of its unknowns), else the
+    // first candidate at all: shown as the candidate request of a possible excess
     let mut first: Option<Witness> = None;
+    let mut fallback: Option<Witness> = None;
     let mut tries = 0usize;
     for a in class.iter().take(3) {
         for arn in arn_candidates(catalog, s, a, result, vars) {
@@ -462,8 +465,11 @@ fn find_witness(
                     resource: arn.clone(),
                     context: ctx.clone(),
                 };
-                if first.is_none() {
+                if first.is_none() && policy.allows(a, &arn, ctx, true) {
                     first = Some(w.clone());
+                }
+                if fallback.is_none() {
+                    fallback = Some(w.clone());
                 }
                 // the policy surely allows it (unknowns against), the reference surely
                 // does not (unknowns in its favour)
@@ -472,13 +478,14 @@ fn find_witness(
                 }
                 tries += 1;
                 if tries > 60 {
-                    return (first, false);
+                    return (first.or(fallback), false);
                 }
             }
         }
     }
     if first.is_none() {
         if let (Some(a), Search::Found(w)) = (class.iter().next(), result) {
+            fallback = None;
             first = Some(Witness {
                 action: catalog.action_full_name(a),
                 action_id: a,
@@ -487,7 +494,7 @@ fn find_witness(
             });
         }
     }
-    (first, false)
+    (first.or(fallback), false)
 }
 
 /// A wildcard item whose actions are all within the reference, but that the reference
