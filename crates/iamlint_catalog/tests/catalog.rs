@@ -473,3 +473,17 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn every_action_is_found_by_its_name_in_any_case() {
+    let c = Catalog::embedded();
+    for a in 0..c.action_count() as iamlint_catalog::ActionId {
+        let name = c.action_full_name(a);
+        assert_eq!(c.find_action(&name), Some(a), "{name}");
+        assert_eq!(c.find_action(&name.to_ascii_uppercase()), Some(a), "{name}");
+        assert_eq!(c.find_action(&format!("{name}x")), None, "{name}x");
+    }
+    assert_eq!(c.find_action("s3"), None);
+    assert_eq!(c.find_action(":GetObject"), None);
+    assert_eq!(c.find_action("s3:Get:Object"), None);
+}
