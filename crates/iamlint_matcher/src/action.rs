@@ -42,6 +42,25 @@ impl Part {
         self.text.get(..self.lit_len).unwrap_or("")
     }
 
+    /// The literal characters after the last wildcard, lower-cased.
+    pub(crate) fn literal_suffix(&self) -> &str {
+        let from = self.text.rfind(['*', '?']).map_or(0, |i| i + 1);
+        self.text.get(from..).unwrap_or("")
+    }
+
+    /// `false` when this part surely does not cover `o` (every string `o` matches); `true`
+    /// when it may. Exact necessary conditions: a literal part covers only itself; a part
+    /// with wildcards needs its literal prefix to begin `o`'s and its literal suffix to
+    /// end `o`'s (a wildcard of `o` can always take a letter that breaks them).
+    pub(crate) fn may_cover(&self, o: &Part) -> bool {
+        if !o.wild {
+            return self.matches(&o.text);
+        }
+        self.wild
+            && o.literal_prefix().starts_with(self.literal_prefix())
+            && o.literal_suffix().ends_with(self.literal_suffix())
+    }
+
     /// `lit*`: every string with the literal prefix matches.
     pub(crate) fn is_prefix_only(&self) -> bool {
         self.wild && self.lit_len + 1 == self.text.len() && self.text.ends_with('*')
@@ -247,11 +266,18 @@ impl ActionPattern {
         } else if !self.has_wildcard() {
             return false;
         }
-        if let (Kind::Parts { service: ps, .. }, Kind::Parts { service: qs, .. }) =
-            (&self.kind, &other.kind)
+        if let (
+            Kind::Parts {
+                service: ps,
+                action: pa,
+            },
+            Kind::Parts {
+                service: qs,
+                action: qa,
+            },
+        ) = (&self.kind, &other.kind)
         {
-            // a literal service part covers only itself
-            if !ps.wild && (qs.wild || ps.text != qs.text) {
+            if !ps.may_cover(qs) || !pa.may_cover(qa) {
                 return false;
             }
         }

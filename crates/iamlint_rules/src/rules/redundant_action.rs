@@ -1,5 +1,6 @@
 use crate::{declare_rule, DocContext, Finding, Rule, RuleInfo, Sink};
 use iamlint_matcher::ActionPattern;
+use iamlint_policy::graph::ActionItem;
 use iamlint_policy::ElementList;
 use std::collections::HashMap;
 
@@ -46,9 +47,9 @@ impl Rule for RedundantAction {
     }
 
     fn check_document(&self, cx: &DocContext<'_>, sink: &mut Sink) {
-        for st in &cx.doc.statements {
+        for (st, g) in cx.statements() {
             let Some(list) = &st.action else { continue };
-            for (redundant, covering) in redundant_items(list) {
+            for (redundant, covering) in redundant_items(list, &g.action_items) {
                 let (Some(r), Some(c)) = (list.items.get(redundant), list.items.get(covering))
                 else {
                     continue;
@@ -85,7 +86,17 @@ impl Rule for RedundantAction {
 
 /// Pairs (redundant item, covering item) of an action list. Of two equivalent items the
 /// later one is redundant; the covering item is one that is not itself redundant.
-fn redundant_items(list: &ElementList) -> Vec<(usize, usize)> {
+fn redundant_items(list: &ElementList, expanded: &[ActionItem]) -> Vec<(usize, usize)> {
+    // a cheap necessary condition before the automata: a covering pattern expands to a
+    // superset of the covered one's catalog actions
+    let set = |i: usize| match expanded.get(i) {
+        Some(ActionItem::Expanded(s)) => Some(s),
+        _ => None,
+    };
+    let may_cover = |j: usize, i: usize| match (set(j), set(i)) {
+        (Some(q), Some(p)) => p.is_subset(q),
+        _ => true,
+    };
     let pats: Vec<Option<ActionPattern>> = list
         .items
         .iter()
@@ -137,7 +148,7 @@ fn redundant_items(list: &ElementList) -> Vec<(usize, usize)> {
                 let Some(q) = pats.get(j).and_then(Option::as_ref) else {
                     continue;
                 };
-                if i == j || !q.covers(p) {
+                if i == j || !may_cover(j, i) || !q.covers(p) {
                     continue;
                 }
                 if !p.covers(q) || j < i {
