@@ -176,6 +176,15 @@ impl ArnPattern {
     /// variable of `self` covers nothing but itself. This never claims coverage
     /// that some values would break.
     pub fn covers(&self, other: &ArnPattern) -> bool {
+        // Exact necessary conditions, checked before the automata: the literal text before
+        // this pattern's first wildcard or variable must begin `other`'s, and the literal
+        // text after its last one must end `other`'s (where `other` has a wildcard or
+        // variable instead, a value breaking the literal exists).
+        if !literal_edge_fits(self.toks.iter(), other.toks.iter())
+            || !literal_edge_fits(self.toks.iter().rev(), other.toks.iter().rev())
+        {
+            return false;
+        }
         let (p, q) = shared_var_ids(self, other);
         glob::covers(&p, &q, false)
     }
@@ -200,6 +209,24 @@ impl ArnPattern {
     pub(crate) fn toks(&self) -> &[Tok] {
         &self.toks
     }
+}
+
+/// Whether the literal characters `p` starts with (in iteration order) are literal
+/// characters at the same places of `q`.
+fn literal_edge_fits<'a>(
+    p: impl Iterator<Item = &'a Tok>,
+    mut q: impl Iterator<Item = &'a Tok>,
+) -> bool {
+    for t in p {
+        let Tok::Lit(c) = t else {
+            return true;
+        };
+        match q.next() {
+            Some(Tok::Lit(d)) if d == c => {}
+            _ => return false,
+        }
+    }
+    true
 }
 
 /// The tokens of both patterns with variable ids interned into one table.

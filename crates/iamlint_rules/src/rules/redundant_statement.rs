@@ -46,6 +46,8 @@ declare_rule! {
 struct Known<'a> {
     st: &'a Statement,
     g: &'a StatementGraph,
+    /// The smallest action granted: a cheap test before the subset test.
+    first: iamlint_catalog::ActionId,
     principal: Option<Vec<(String, String)>>,
     negated_principal: bool,
     condition: Option<Vec<(String, String, Vec<String>)>>,
@@ -109,6 +111,7 @@ fn known<'a>(st: &'a Statement, g: &'a StatementGraph) -> Option<Known<'a>> {
     Some(Known {
         st,
         g,
+        first: g.actions.iter().next()?,
         principal,
         negated_principal,
         condition,
@@ -117,7 +120,7 @@ fn known<'a>(st: &'a Statement, g: &'a StatementGraph) -> Option<Known<'a>> {
 
 /// Whether `b` makes every grant of `a`.
 fn covers(b: &Known<'_>, a: &Known<'_>) -> bool {
-    if a.g.actions.is_empty() || !a.g.actions.is_subset(&b.g.actions) {
+    if !b.g.actions.contains(a.first) || !a.g.actions.is_subset(&b.g.actions) {
         return false;
     }
     if a.principal != b.principal || a.negated_principal != b.negated_principal {
