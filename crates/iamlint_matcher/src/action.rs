@@ -252,19 +252,11 @@ impl ActionPattern {
     /// only the catalog's): `s3:*` covers `s3:Get*`; `s3:Get*` does not cover
     /// `s3:*Object`.
     pub fn covers(&self, other: &ActionPattern) -> bool {
-        // fast paths, exact: a single name is covered when it is matched; a pattern with a
-        // wildcard matches more than one name, so a single name never covers it
-        if !other.has_wildcard() {
-            if let (Kind::Parts { .. }, Some(s), Some(a)) =
-                (&other.kind, other.service_part(), other.action_part())
-            {
-                return match &self.kind {
-                    Kind::All => true,
-                    Kind::Parts { service, action } => service.matches(s) && action.matches(a),
-                };
-            }
-        } else if !self.has_wildcard() {
-            return false;
+        // Exact shortcuts before the automata: `*` covers everything; per part, the
+        // necessary conditions of `Part::may_cover`, which decide alone when `other` is a
+        // single name.
+        if self.is_all() {
+            return true;
         }
         if let (
             Kind::Parts {
@@ -279,6 +271,9 @@ impl ActionPattern {
         {
             if !ps.may_cover(qs) || !pa.may_cover(qa) {
                 return false;
+            }
+            if !qs.wild && !qa.wild {
+                return true;
             }
         }
         let (ps, pa) = self.part_toks();

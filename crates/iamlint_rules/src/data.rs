@@ -581,19 +581,20 @@ pub fn embedded_reference_files() -> &'static [(&'static str, &'static str)] {
     REFERENCE_FILES
 }
 
-/// Whether `name` is the name of an AWS managed policy (`rules/aws-managed-policy-names.txt`,
-/// deprecated ones included). Case-sensitive, as IAM policy names are.
-pub fn is_aws_managed_policy_name(name: &str) -> bool {
+/// The names in `rules/aws-managed-policy-names.txt` (comments and blank lines skipped).
+fn aws_managed_policy_names() -> impl Iterator<Item = &'static str> {
     AWS_MANAGED_NAMES
         .lines()
         .filter(|l| !l.starts_with('#') && !l.is_empty())
-        .any(|l| l == name)
+}
+
+/// Whether `name` is the name of an AWS managed policy (`rules/aws-managed-policy-names.txt`,
+/// deprecated ones included). Case-sensitive, as IAM policy names are.
+pub fn is_aws_managed_policy_name(name: &str) -> bool {
+    aws_managed_policy_names().any(|l| l == name)
 }
 
 /// How many names `rules/aws-managed-policy-names.txt` holds.
 pub fn aws_managed_policy_name_count() -> usize {
-    AWS_MANAGED_NAMES
-        .lines()
-        .filter(|l| !l.starts_with('#') && !l.is_empty())
-        .count()
+    aws_managed_policy_names().count()
 }

@@ -678,7 +678,6 @@ pub(crate) fn report_unrestricted(
     }
 }
 
-/// Every catalog action with access level `level`.
 /// [`level_set`], computed once per process for the embedded catalog.
 pub(crate) fn cached_level_set(
     slot: &'static std::sync::OnceLock<ActionSet>,
@@ -688,6 +687,7 @@ pub(crate) fn cached_level_set(
     cached(slot, cat, || level_set(cat, level))
 }
 
+/// Every catalog action with access level `level`.
 pub(crate) fn level_set(cat: &Catalog, level: AccessLevel) -> ActionSet {
     let mut out = ActionSet::empty(cat.action_count());
     for a in 0..cat.action_count() as ActionId {

@@ -161,6 +161,8 @@ fn redundant_items(list: &ElementList, expanded: &[ActionItem]) -> Vec<(usize, u
     pick_covering(&covered_by)
 }
 
+/// For each covered item, the covering item to name: preferably one that is not covered
+/// itself.
 pub(crate) fn pick_covering(covered_by: &[Vec<usize>]) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     for (i, by) in covered_by.iter().enumerate() {
