@@ -1,23 +1,39 @@
-//! [`ActionSet`]: a bitset over [`ActionId`] for Allow/Deny/NotAction algebra.
+//! [`ActionSet`]: a set of [`ActionId`]s for Allow/Deny/NotAction algebra.
 
 use crate::ActionId;
 
-/// A set of actions: one bit per [`ActionId`] in a fixed universe (`0..universe`).
+/// Sets of at most this many actions are kept as a sorted list of ids; larger ones as a
+/// bitset over the universe. Most action items of a policy name one action, so a full
+/// bitset (one bit per catalog action, about 2.8 KB) for each would dominate a check's
+/// allocations.
+const SPARSE_MAX: usize = 32;
+
+/// A set of actions in a fixed universe (`0..universe`).
 ///
-/// Sets combined with each other must share the same universe (normally
+/// Small sets are a sorted list of ids, large ones a bitset; the representation is
+/// invisible to callers (equality and hashing are by the actions in the set). Sets
+/// combined with each other must share the same universe (normally
 /// [`crate::Catalog::action_count`]); ids at or past the universe are ignored by
 /// [`ActionSet::insert`] and never reported by [`ActionSet::contains`].
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(Clone, Debug)]
 pub struct ActionSet {
-    words: Vec<u64>,
+    repr: Repr,
     universe: usize,
 }
 
+#[derive(Clone, Debug)]
+enum Repr {
+    /// Sorted, unique ids below the universe; at most [`SPARSE_MAX`] of them.
+    Sparse(Vec<ActionId>),
+    /// One bit per id of the universe; bits past the universe are zero.
+    Dense(Vec<u64>),
+}
+
 impl ActionSet {
-    /// The empty set over `0..universe`.
+    /// The empty set over `0..universe` (allocates nothing).
     pub fn empty(universe: usize) -> Self {
         Self {
-            words: vec![0; universe.div_ceil(64)],
+            repr: Repr::Sparse(Vec::new()),
             universe,
         }
     }
@@ -25,7 +41,7 @@ impl ActionSet {
     /// The set of every action in `0..universe`.
     pub fn full(universe: usize) -> Self {
         let mut set = Self {
-            words: vec![u64::MAX; universe.div_ceil(64)],
+            repr: Repr::Dense(vec![u64::MAX; universe.div_ceil(64)]),
             universe,
         };
         set.clear_tail();
@@ -37,13 +53,42 @@ impl ActionSet {
         self.universe
     }
 
+    /// The bitset words, converting a sparse set first.
+    fn dense_mut(&mut self) -> &mut Vec<u64> {
+        if let Repr::Sparse(ids) = &self.repr {
+            let mut words = vec![0u64; self.universe.div_ceil(64)];
+            for &i in ids {
+                let i = i as usize;
+                if let Some(w) = words.get_mut(i / 64) {
+                    *w |= 1u64 << (i % 64);
+                }
+            }
+            self.repr = Repr::Dense(words);
+        }
+        match &mut self.repr {
+            Repr::Dense(words) => words,
+            Repr::Sparse(_) => unreachable!("converted above"),
+        }
+    }
+
     /// Adds `a`; ids outside the universe are ignored.
     pub fn insert(&mut self, a: ActionId) {
         let i = a as usize;
-        if i < self.universe {
-            if let Some(w) = self.words.get_mut(i / 64) {
-                *w |= 1u64 << (i % 64);
+        if i >= self.universe {
+            return;
+        }
+        if let Repr::Sparse(ids) = &mut self.repr {
+            match ids.binary_search(&a) {
+                Ok(_) => return,
+                Err(at) if ids.len() < SPARSE_MAX => {
+                    ids.insert(at, a);
+                    return;
+                }
+                Err(_) => {}
             }
+        }
+        if let Some(w) = self.dense_mut().get_mut(i / 64) {
+            *w |= 1u64 << (i % 64);
         }
     }
 
@@ -54,13 +99,23 @@ impl ActionSet {
         if start >= end {
             return;
         }
+        if let Repr::Sparse(ids) = &self.repr {
+            if ids.len() + (end - start) <= SPARSE_MAX {
+                // ids < universe <= u32::MAX by construction
+                for a in start..end {
+                    self.insert(a as ActionId);
+                }
+                return;
+            }
+        }
+        let words = self.dense_mut();
         let (first, last) = (start / 64, (end - 1) / 64);
         for wi in first..=last {
             let lo = if wi == first { start % 64 } else { 0 };
             let hi = if wi == last { (end - 1) % 64 } else { 63 };
             // bits lo..=hi
             let mask = (u64::MAX >> (63 - hi)) & (u64::MAX << lo);
-            if let Some(w) = self.words.get_mut(wi) {
+            if let Some(w) = words.get_mut(wi) {
                 *w |= mask;
             }
         }
@@ -68,28 +123,48 @@ impl ActionSet {
 
     /// Removes `a` if present.
     pub fn remove(&mut self, a: ActionId) {
-        let i = a as usize;
-        if let Some(w) = self.words.get_mut(i / 64) {
-            *w &= !(1u64 << (i % 64));
+        match &mut self.repr {
+            Repr::Sparse(ids) => {
+                if let Ok(at) = ids.binary_search(&a) {
+                    ids.remove(at);
+                }
+            }
+            Repr::Dense(words) => {
+                let i = a as usize;
+                if let Some(w) = words.get_mut(i / 64) {
+                    *w &= !(1u64 << (i % 64));
+                }
+            }
         }
     }
 
     /// Whether `a` is in the set.
     pub fn contains(&self, a: ActionId) -> bool {
-        let i = a as usize;
-        self.words
-            .get(i / 64)
-            .is_some_and(|w| w & (1u64 << (i % 64)) != 0)
+        match &self.repr {
+            Repr::Sparse(ids) => ids.binary_search(&a).is_ok(),
+            Repr::Dense(words) => {
+                let i = a as usize;
+                words
+                    .get(i / 64)
+                    .is_some_and(|w| w & (1u64 << (i % 64)) != 0)
+            }
+        }
     }
 
     /// The number of actions in the set.
     pub fn len(&self) -> usize {
-        self.words.iter().map(|w| w.count_ones() as usize).sum()
+        match &self.repr {
+            Repr::Sparse(ids) => ids.len(),
+            Repr::Dense(words) => words.iter().map(|w| w.count_ones() as usize).sum(),
+        }
     }
 
     /// Whether the set holds no action.
     pub fn is_empty(&self) -> bool {
-        self.words.iter().all(|&w| w == 0)
+        match &self.repr {
+            Repr::Sparse(ids) => ids.is_empty(),
+            Repr::Dense(words) => words.iter().all(|&w| w == 0),
+        }
     }
 
     /// `self ∪= o`.
@@ -98,8 +173,29 @@ impl ActionSet {
             self.universe, o.universe,
             "action sets over different universes"
         );
-        for (a, b) in self.words.iter_mut().zip(&o.words) {
-            *a |= b;
+        match &o.repr {
+            Repr::Sparse(theirs) => {
+                if let Repr::Sparse(ours) = &mut self.repr {
+                    if ours.len() + theirs.len() <= SPARSE_MAX {
+                        ours.extend_from_slice(theirs);
+                        ours.sort_unstable();
+                        ours.dedup();
+                        return;
+                    }
+                }
+                let words = self.dense_mut();
+                for &i in theirs {
+                    let i = i as usize;
+                    if let Some(w) = words.get_mut(i / 64) {
+                        *w |= 1u64 << (i % 64);
+                    }
+                }
+            }
+            Repr::Dense(theirs) => {
+                for (a, b) in self.dense_mut().iter_mut().zip(theirs) {
+                    *a |= b;
+                }
+            }
         }
     }
 
@@ -109,13 +205,28 @@ impl ActionSet {
             self.universe, o.universe,
             "action sets over different universes"
         );
-        let n = o.words.len();
-        for (i, a) in self.words.iter_mut().enumerate() {
-            *a &= if i < n {
-                o.words.get(i).copied().unwrap_or(0)
-            } else {
-                0
-            };
+        if let (Repr::Dense(_), Repr::Sparse(theirs)) = (&self.repr, &o.repr) {
+            let kept: Vec<ActionId> = theirs
+                .iter()
+                .copied()
+                .filter(|&a| self.contains(a))
+                .collect();
+            self.repr = Repr::Sparse(kept);
+            return;
+        }
+        match (&mut self.repr, &o.repr) {
+            (Repr::Sparse(ours), _) => ours.retain(|&a| o.contains(a)),
+            (Repr::Dense(_), Repr::Sparse(_)) => {}
+            (Repr::Dense(ours), Repr::Dense(theirs)) => {
+                let n = theirs.len();
+                for (i, a) in ours.iter_mut().enumerate() {
+                    *a &= if i < n {
+                        theirs.get(i).copied().unwrap_or(0)
+                    } else {
+                        0
+                    };
+                }
+            }
         }
     }
 
@@ -125,51 +236,121 @@ impl ActionSet {
             self.universe, o.universe,
             "action sets over different universes"
         );
-        for (a, b) in self.words.iter_mut().zip(&o.words) {
-            *a &= !b;
+        match (&mut self.repr, &o.repr) {
+            (Repr::Sparse(ours), _) => ours.retain(|&a| !o.contains(a)),
+            (Repr::Dense(ours), Repr::Sparse(theirs)) => {
+                for &i in theirs {
+                    let i = i as usize;
+                    if let Some(w) = ours.get_mut(i / 64) {
+                        *w &= !(1u64 << (i % 64));
+                    }
+                }
+            }
+            (Repr::Dense(ours), Repr::Dense(theirs)) => {
+                for (a, b) in ours.iter_mut().zip(theirs) {
+                    *a &= !b;
+                }
+            }
         }
     }
 
     /// Every action of the universe that is not in `self`.
     pub fn complement(&self) -> ActionSet {
-        let mut out = Self {
-            words: self.words.iter().map(|w| !w).collect(),
-            universe: self.universe,
-        };
-        out.clear_tail();
+        let mut out = ActionSet::full(self.universe);
+        out.subtract(self);
         out
     }
 
     /// Whether every action of `self` is in `o`.
     pub fn is_subset(&self, o: &ActionSet) -> bool {
-        self.words
-            .iter()
-            .enumerate()
-            .all(|(i, a)| a & !o.words.get(i).copied().unwrap_or(0) == 0)
+        match (&self.repr, &o.repr) {
+            (Repr::Sparse(ours), _) => ours.iter().all(|&a| o.contains(a)),
+            (Repr::Dense(_), Repr::Sparse(theirs)) => {
+                self.len() <= theirs.len() && self.iter().all(|a| o.contains(a))
+            }
+            (Repr::Dense(ours), Repr::Dense(theirs)) => ours
+                .iter()
+                .enumerate()
+                .all(|(i, a)| a & !theirs.get(i).copied().unwrap_or(0) == 0),
+        }
     }
 
     /// The actions of the set in increasing id order.
-    pub fn iter(&self) -> impl Iterator<Item = ActionId> + '_ {
-        self.words.iter().enumerate().flat_map(|(wi, &w)| {
-            let mut rest = w;
-            std::iter::from_fn(move || {
-                if rest == 0 {
-                    return None;
-                }
-                let bit = rest.trailing_zeros();
-                rest &= rest - 1;
-                // universe fits u32 ids by construction
-                Some((wi * 64) as ActionId + bit)
-            })
-        })
+    pub fn iter(&self) -> Iter<'_> {
+        match &self.repr {
+            Repr::Sparse(ids) => Iter::Sparse(ids.iter()),
+            Repr::Dense(words) => Iter::Dense {
+                words,
+                at: 0,
+                rest: words.first().copied().unwrap_or(0),
+            },
+        }
     }
 
     fn clear_tail(&mut self) {
         let rem = self.universe % 64;
-        if rem != 0 {
-            if let Some(last) = self.words.last_mut() {
-                *last &= (1u64 << rem) - 1;
+        if let Repr::Dense(words) = &mut self.repr {
+            if rem != 0 {
+                if let Some(last) = words.last_mut() {
+                    *last &= (1u64 << rem) - 1;
+                }
             }
+        }
+    }
+}
+
+impl PartialEq for ActionSet {
+    fn eq(&self, o: &Self) -> bool {
+        if self.universe != o.universe {
+            return false;
+        }
+        match (&self.repr, &o.repr) {
+            (Repr::Sparse(a), Repr::Sparse(b)) => a == b,
+            (Repr::Dense(a), Repr::Dense(b)) => a == b,
+            _ => self.len() == o.len() && self.is_subset(o),
+        }
+    }
+}
+
+impl Eq for ActionSet {}
+
+impl std::hash::Hash for ActionSet {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.universe.hash(state);
+        for a in self.iter() {
+            a.hash(state);
+        }
+    }
+}
+
+/// Iterator over an [`ActionSet`]'s actions in increasing id order.
+pub enum Iter<'a> {
+    #[doc(hidden)]
+    Sparse(std::slice::Iter<'a, ActionId>),
+    #[doc(hidden)]
+    Dense {
+        words: &'a [u64],
+        at: usize,
+        rest: u64,
+    },
+}
+
+impl Iterator for Iter<'_> {
+    type Item = ActionId;
+
+    fn next(&mut self) -> Option<ActionId> {
+        match self {
+            Iter::Sparse(ids) => ids.next().copied(),
+            Iter::Dense { words, at, rest } => loop {
+                if *rest != 0 {
+                    let bit = rest.trailing_zeros();
+                    *rest &= *rest - 1;
+                    // universe fits u32 ids by construction
+                    return Some((*at * 64) as ActionId + bit);
+                }
+                *at += 1;
+                *rest = *words.get(*at)?;
+            },
         }
     }
 }

@@ -28,7 +28,7 @@ use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::ops::Range;
 
-pub use action_set::ActionSet;
+pub use action_set::{ActionSet, Iter as ActionSetIter};
 pub use error::CatalogError;
 pub use types::{AccessLevel, ConditionBaseType, ConditionType};
 

@@ -372,6 +372,13 @@ fn op() -> impl Strategy<Value = Op> {
     ]
 }
 
+fn hash_of(s: &ActionSet) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    s.hash(&mut h);
+    h.finish()
+}
+
 fn set_of(ids: &[u32]) -> ActionSet {
     let mut s = ActionSet::empty(U as usize);
     for &i in ids {
@@ -420,6 +427,17 @@ proptest! {
         prop_assert_eq!(full.len(), U as usize);
         for i in 0..U + 5 {
             prop_assert_eq!(set.contains(i), oracle.contains(&i));
+        }
+        // equality and hashing are by content, whichever representation (sorted ids or
+        // bitset) each side ended up in
+        let rebuilt = set_of(&oracle.iter().copied().collect::<Vec<_>>());
+        let via_complement = set.complement().complement();
+        prop_assert_eq!(&rebuilt, &set);
+        prop_assert_eq!(&via_complement, &set);
+        prop_assert_eq!(hash_of(&rebuilt), hash_of(&set));
+        prop_assert_eq!(hash_of(&via_complement), hash_of(&set));
+        if !oracle.is_empty() {
+            prop_assert_ne!(&set_of(&oracle.iter().copied().skip(1).collect::<Vec<_>>()), &set);
         }
         let other = set_of(&oracle.iter().copied().filter(|i| i % 2 == 0).collect::<Vec<_>>());
         prop_assert!(other.is_subset(&set));
