@@ -3,70 +3,116 @@
 
 use super::{region, RenderOptions};
 use crate::{Diagnostic, Report, Severity};
-use serde_json::{json, Value};
+use serde::Serialize;
+use std::borrow::Cow;
 
 /// Bumped only on a breaking change of the shape.
 pub const JSON_FORMAT_VERSION: u32 = 1;
 
 pub(super) fn render(report: &Report, _opts: &RenderOptions) -> String {
-    let diagnostics: Vec<Value> = report.diagnostics.iter().map(diagnostic).collect();
-    let doc = json!({
-        "version": JSON_FORMAT_VERSION,
-        "diagnostics": diagnostics,
-        "summary": {
-            "files": report.files_checked,
-            "skipped": report.files_skipped,
-            "errors": report.count(Severity::Error),
-            "warnings": report.count(Severity::Warning),
-            "infos": report.count(Severity::Info),
+    let doc = Document {
+        version: JSON_FORMAT_VERSION,
+        diagnostics: report.diagnostics.iter().map(diagnostic).collect(),
+        summary: Summary {
+            files: report.files_checked,
+            skipped: report.files_skipped,
+            errors: report.count(Severity::Error),
+            warnings: report.count(Severity::Warning),
+            infos: report.count(Severity::Info),
         },
-    });
+    };
+    // Serialized straight from borrowed fields (no intermediate `serde_json::Value`):
+    // a report of thousands of findings is written in one pass.
     let mut out = serde_json::to_string_pretty(&doc).unwrap_or_default();
     out.push('\n');
     out
 }
 
-fn diagnostic(d: &Diagnostic) -> Value {
+/// The top-level object; field order is the output's key order.
+#[derive(Serialize)]
+struct Document<'a> {
+    version: u32,
+    diagnostics: Vec<Entry<'a>>,
+    summary: Summary,
+}
+
+#[derive(Serialize)]
+struct Summary {
+    files: usize,
+    skipped: usize,
+    errors: usize,
+    warnings: usize,
+    infos: usize,
+}
+
+#[derive(Serialize)]
+struct Entry<'a> {
+    code: &'a str,
+    name: &'a str,
+    severity: &'static str,
+    message: &'a str,
+    file: &'a str,
+    line: Option<u32>,
+    column: Option<u32>,
+    end_line: Option<u32>,
+    end_column: Option<u32>,
+    path: &'a str,
+    help: Option<&'a str>,
+    fingerprint: Cow<'a, str>,
+    notes: &'a [String],
+    secondary: Vec<Secondary<'a>>,
+}
+
+#[derive(Serialize)]
+struct Secondary<'a> {
+    line: u32,
+    column: u32,
+    end_line: u32,
+    end_column: u32,
+    message: &'a str,
+}
+
+fn diagnostic(d: &Diagnostic) -> Entry<'_> {
     let (line, column, end_line, end_column) = match &d.primary {
         Some(l) => {
             let r = region(d, l);
             (
-                json!(r.start.line),
-                json!(r.start.column),
-                json!(r.end.line),
-                json!(r.end.column),
+                Some(r.start.line),
+                Some(r.start.column),
+                Some(r.end.line),
+                Some(r.end.column),
             )
         }
-        None => (Value::Null, Value::Null, Value::Null, Value::Null),
+        None => (None, None, None, None),
     };
-    let secondary: Vec<Value> = d
+    let secondary = d
         .secondary
         .iter()
         .map(|l| {
             let r = region(d, l);
-            json!({
-                "line": r.start.line,
-                "column": r.start.column,
-                "end_line": r.end.line,
-                "end_column": r.end.column,
-                "message": l.message,
-            })
+            Secondary {
+                line: r.start.line,
+                column: r.start.column,
+                end_line: r.end.line,
+                end_column: r.end.column,
+                message: &l.message,
+            }
         })
         .collect();
-    json!({
-        "code": d.code,
-        "name": d.name,
-        "severity": d.severity.as_str(),
-        "message": d.message,
-        "file": d.file.name,
-        "line": line,
-        "column": column,
-        "end_line": end_line,
-        "end_column": end_column,
-        "path": d.path,
-        "help": d.help,
-        "fingerprint": d.effective_fingerprint(),
-        "notes": d.notes,
-        "secondary": secondary,
-    })
+    Entry {
+        code: d.code,
+        name: d.name,
+        severity: d.severity.as_str(),
+        message: &d.message,
+        file: &d.file.name,
+        line,
+        column,
+        end_line,
+        end_column,
+        path: &d.path,
+        help: d.help.as_deref(),
+        fingerprint: d.effective_fingerprint(),
+        notes: &d.notes,
+        secondary,
+    }
 }
