@@ -79,6 +79,23 @@ fn set_bit(bits: &mut Bits, i: usize) {
     }
 }
 
+/// `(key, position)` pairs as one bitset of positions per key, sorted by key.
+fn group_positions<K: Ord + Copy>(mut pairs: Vec<(K, usize)>, zero: &Bits) -> Vec<(K, Bits)> {
+    pairs.sort_unstable_by_key(|(k, _)| *k);
+    let mut out: Vec<(K, Bits)> = Vec::new();
+    for (k, i) in pairs {
+        match out.last_mut() {
+            Some((last, bits)) if *last == k => set_bit(bits, i),
+            _ => {
+                let mut bits = zero.clone();
+                set_bit(&mut bits, i);
+                out.push((k, bits));
+            }
+        }
+    }
+    out
+}
+
 /// A pattern compiled for bit-parallel simulation.
 #[derive(Clone, Debug)]
 pub(crate) struct Nfa {
@@ -113,11 +130,11 @@ impl Nfa {
             vars: Vec::new(),
             fast: None,
         };
-        let mut lits: HashMap<char, Bits> = HashMap::new();
-        let mut vars: HashMap<u32, Bits> = HashMap::new();
+        let mut lits: Vec<(char, usize)> = Vec::new();
+        let mut vars: Vec<(u32, usize)> = Vec::new();
         for (i, t) in toks.iter().enumerate() {
             match t {
-                Tok::Lit(c) => set_bit(lits.entry(*c).or_insert_with(|| zero.clone()), i),
+                Tok::Lit(c) => lits.push((*c, i)),
                 Tok::One(ex) => {
                     if let Some(b) = nfa.one.get_mut(usize::from(*ex & 3)) {
                         set_bit(b, i);
@@ -129,12 +146,11 @@ impl Nfa {
                     }
                     set_bit(&mut nfa.any_star, i);
                 }
-                Tok::Var(v) => set_bit(vars.entry(*v).or_insert_with(|| zero.clone()), i),
+                Tok::Var(v) => vars.push((*v, i)),
             }
         }
-        nfa.lits = lits.into_iter().collect();
-        nfa.lits.sort_by_key(|(c, _)| *c);
-        nfa.vars = vars.into_iter().collect();
+        nfa.lits = group_positions(lits, &zero);
+        nfa.vars = group_positions(vars, &zero);
         nfa
     }
 
@@ -357,6 +373,20 @@ pub(crate) fn covers(p: &[Tok], q: &[Tok], nonempty: bool) -> bool {
 pub(crate) fn intersection_example(a: &[Tok], b: &[Tok], nonempty: bool) -> Option<String> {
     let (syms, other) = alphabet(a, b, false);
     let (an, bn) = (Nfa::new(a), Nfa::new(b));
+    if an.words == 1 && bn.words == 1 {
+        return intersection_example_one_word(&an, &bn, &syms, other, nonempty);
+    }
+    intersection_example_any(&an, &bn, &syms, other, nonempty)
+}
+
+/// [`intersection_example`] for patterns of any length.
+fn intersection_example_any(
+    an: &Nfa,
+    bn: &Nfa,
+    syms: &[Sym],
+    other: char,
+    nonempty: bool,
+) -> Option<String> {
     type State = (Bits, Bits, bool);
     let mut parent: HashMap<State, Option<(State, char)>> = HashMap::new();
     let start: State = (an.start(), bn.start(), false);
@@ -374,7 +404,7 @@ pub(crate) fn intersection_example(a: &[Tok], b: &[Tok], nonempty: bool) -> Opti
             out.reverse();
             return Some(out.into_iter().collect());
         }
-        for &sym in &syms {
+        for &sym in syms {
             let mut na = vec![0u64; an.words];
             let mut nb = vec![0u64; bn.words];
             an.step(sa, sym, &mut na);
@@ -396,6 +426,84 @@ pub(crate) fn intersection_example(a: &[Tok], b: &[Tok], nonempty: bool) -> Opti
     None
 }
 
+/// [`intersection_example`] for two patterns of at most 63 tokens each: the same
+/// breadth-first search in the same order (so the same example), with each NFA's
+/// positions in one machine word, the per-symbol masks computed once, and the visited
+/// states in a flat list with parent indices instead of cloned bitsets.
+fn intersection_example_one_word(
+    an: &Nfa,
+    bn: &Nfa,
+    syms: &[Sym],
+    other: char,
+    nonempty: bool,
+) -> Option<String> {
+    let table: Vec<(char, u64, u64, u64, u64)> = syms
+        .iter()
+        .map(|&sym| {
+            let (a_adv, a_stay) = an.masks(sym, 0);
+            let (b_adv, b_stay) = bn.masks(sym, 0);
+            let c = match sym {
+                Sym::Ch(c) => c,
+                _ => other,
+            };
+            (c, a_adv, a_stay, b_adv, b_stay)
+        })
+        .collect();
+    let a_stars = an.any_star.first().copied().unwrap_or(0);
+    let b_stars = bn.any_star.first().copied().unwrap_or(0);
+    let close = |mut s: u64, stars: u64| loop {
+        let next = s | ((s & stars) << 1);
+        if next == s {
+            return s;
+        }
+        s = next;
+    };
+    let (a_accept, b_accept) = (1u64 << an.n, 1u64 << bn.n);
+    // (positions of a, positions of b, consumed, parent index, character read)
+    let mut states: Vec<(u64, u64, bool, usize, char)> = vec![(
+        close(1, a_stars),
+        close(1, b_stars),
+        false,
+        usize::MAX,
+        other,
+    )];
+    let mut seen: HashSet<(u64, u64, bool)> = HashSet::new();
+    if let Some(&(sa, sb, consumed, _, _)) = states.first() {
+        seen.insert((sa, sb, consumed));
+    }
+    let mut head = 0;
+    while let Some(&(sa, sb, consumed, _, _)) = states.get(head) {
+        if (consumed || !nonempty) && sa & a_accept != 0 && sb & b_accept != 0 {
+            let mut out = Vec::new();
+            let mut at = head;
+            while let Some(&(_, _, _, parent, c)) = states.get(at) {
+                if parent == usize::MAX {
+                    break;
+                }
+                out.push(c);
+                at = parent;
+            }
+            out.reverse();
+            return Some(out.into_iter().collect());
+        }
+        for &(c, a_adv, a_stay, b_adv, b_stay) in &table {
+            let na = close(((sa & a_adv) << 1) | (sa & a_stay), a_stars);
+            if na == 0 {
+                continue;
+            }
+            let nb = close(((sb & b_adv) << 1) | (sb & b_stay), b_stars);
+            if nb == 0 {
+                continue;
+            }
+            if seen.insert((na, nb, true)) {
+                states.push((na, nb, true, head, c));
+            }
+        }
+        head += 1;
+    }
+    None
+}
+
 /// The tokens with every variable replaced by a segment-ending `*`: a variable may
 /// stand for any value, so this over-approximates the strings the pattern can
 /// match once its variables are resolved.
@@ -406,4 +514,38 @@ pub(crate) fn vars_as_wildcards(toks: &[Tok]) -> Vec<Tok> {
             t => t.clone(),
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn tok() -> impl Strategy<Value = Tok> {
+        prop_oneof![
+            4 => prop::sample::select(vec!['a', 'b', ':', '/']).prop_map(Tok::Lit),
+            1 => (0u8..4).prop_map(Tok::One),
+            2 => (0u8..4).prop_map(Tok::Star),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(500))]
+
+        /// The one-word search finds exactly what the general search finds (the same
+        /// shortest example, not only the same yes/no).
+        #[test]
+        fn one_word_search_agrees_with_general_search(
+            a in prop::collection::vec(tok(), 0..12),
+            b in prop::collection::vec(tok(), 0..12),
+            nonempty: bool,
+        ) {
+            let (syms, other) = alphabet(&a, &b, false);
+            let (an, bn) = (Nfa::new(&a), Nfa::new(&b));
+            prop_assert_eq!(
+                intersection_example_one_word(&an, &bn, &syms, other, nonempty),
+                intersection_example_any(&an, &bn, &syms, other, nonempty)
+            );
+        }
+    }
 }
