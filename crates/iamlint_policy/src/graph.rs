@@ -60,6 +60,14 @@ pub fn expand_action(catalog: &Catalog, text: &Text) -> ActionItem {
     let Some(s) = text.as_literal() else {
         return ActionItem::Unresolved;
     };
+    // Most items name one action of the catalog: look it up without compiling a pattern.
+    if !s.contains(['*', '?']) {
+        if let Some(a) = catalog.find_action(s) {
+            let mut set = ActionSet::empty(catalog.action_count());
+            set.insert(a);
+            return ActionItem::Expanded(set);
+        }
+    }
     match ActionPattern::parse(s) {
         Ok(p) => match iamlint_matcher::expand_checked(catalog, &p) {
             Ok(set) => ActionItem::Expanded(set),

@@ -64,6 +64,9 @@ impl Rule for BroadWildcard {
                     continue;
                 };
                 let Some(raw) = t.as_literal() else { continue };
+                if !raw.contains(['*', '?']) {
+                    continue; // a single name: no wildcard to judge
+                }
                 let Ok(p) = ActionPattern::parse(raw) else {
                     continue;
                 };

@@ -97,57 +97,63 @@ fn redundant_items(list: &ElementList, expanded: &[ActionItem]) -> Vec<(usize, u
         (Some(q), Some(p)) => p.is_subset(q),
         _ => true,
     };
-    let pats: Vec<Option<ActionPattern>> = list
-        .items
-        .iter()
-        .map(|t| t.as_literal().and_then(|s| ActionPattern::parse(s).ok()))
-        .collect();
-    // Single names are compared by their lower-cased text (a name covers only itself), so
-    // a list of thousands of names costs a hash map, not a quadratic scan; only patterns
-    // with a wildcard are compared pairwise.
-    let key = |p: &ActionPattern| -> Option<String> {
-        if p.has_wildcard() {
-            return None;
-        }
-        Some(format!("{}:{}", p.service_part()?, p.action_part()?))
-    };
-    let keys: Vec<Option<String>> = pats.iter().map(|p| p.as_ref().and_then(key)).collect();
-    let wild: Vec<usize> = pats
+    let texts: Vec<Option<&str>> = list.items.iter().map(|t| t.as_literal()).collect();
+    // Only patterns with a wildcard are parsed up front: they are compared pairwise.
+    let wild: Vec<(usize, ActionPattern)> = texts
         .iter()
         .enumerate()
-        .filter(|(_, p)| p.as_ref().is_some_and(ActionPattern::has_wildcard))
-        .map(|(j, _)| j)
+        .filter_map(|(j, t)| {
+            let t = (*t)?;
+            if !has_wildcard(t) {
+                return None;
+            }
+            ActionPattern::parse(t).ok().map(|p| (j, p))
+        })
         .collect();
-    let mut first_of: HashMap<&str, usize> = HashMap::new();
+    // Single names are compared by their lower-cased text (a name covers only itself), so
+    // a list of thousands of names costs a hash map, not a quadratic scan. A name of the
+    // catalog (its item expanded to that one action) is covered by a wildcard pattern
+    // exactly when the pattern's expansion holds the action: the pattern matches the
+    // catalog's spelling of the name, which is the item's text up to case.
+    let mut first_of: HashMap<String, usize> = HashMap::new();
     // covered_by[i]: items j != i that cover item i (for equivalent items, only earlier j),
     // ascending.
-    let mut covered_by: Vec<Vec<usize>> = vec![Vec::new(); pats.len()];
-    for (i, p) in pats.iter().enumerate() {
-        let Some(p) = p else { continue };
+    let mut covered_by: Vec<Vec<usize>> = vec![Vec::new(); texts.len()];
+    for (i, t) in texts.iter().enumerate() {
+        let Some(t) = *t else { continue };
         let Some(by) = covered_by.get_mut(i) else {
             continue;
         };
-        if let Some(Some(k)) = keys.get(i) {
-            match first_of.get(k.as_str()) {
-                Some(&j) => by.push(j),
-                None => {
-                    first_of.insert(k.as_str(), i);
-                }
+        if !has_wildcard(t) {
+            let Some(key) = name_key(t) else { continue };
+            if let Some(&j) = first_of.get(&key) {
+                by.push(j);
+            } else {
+                first_of.insert(key, i);
             }
-            for &j in &wild {
-                if pats
-                    .get(j)
-                    .and_then(Option::as_ref)
-                    .is_some_and(|q| q.covers(p))
-                {
-                    by.push(j);
+            let known = set(i)
+                .filter(|s| s.len() == 1)
+                .and_then(|s| s.iter().next());
+            let parsed = match known {
+                Some(_) => None,
+                None => ActionPattern::parse(t).ok(),
+            };
+            for (j, q) in &wild {
+                let covers = match (known, &parsed) {
+                    (Some(a), _) => set(*j).is_some_and(|s| s.contains(a)),
+                    (None, Some(p)) => may_cover(*j, i) && q.covers(p),
+                    (None, None) => false,
+                };
+                if covers {
+                    by.push(*j);
                 }
             }
         } else {
-            for &j in &wild {
-                let Some(q) = pats.get(j).and_then(Option::as_ref) else {
-                    continue;
-                };
+            let Some(p) = wild.iter().find(|(j, _)| *j == i).map(|(_, p)| p) else {
+                continue;
+            };
+            for (j, q) in &wild {
+                let j = *j;
                 if i == j || !may_cover(j, i) || !q.covers(p) {
                     continue;
                 }
@@ -159,6 +165,18 @@ fn redundant_items(list: &ElementList, expanded: &[ActionItem]) -> Vec<(usize, u
         by.sort_unstable();
     }
     pick_covering(&covered_by)
+}
+
+fn has_wildcard(text: &str) -> bool {
+    text.contains(['*', '?'])
+}
+
+/// The lower-cased `service:action` of a single action name, when it has that shape
+/// (what [`ActionPattern::parse`] accepts for a text without wildcards).
+fn name_key(text: &str) -> Option<String> {
+    let (service, action) = text.split_once(':')?;
+    (!service.is_empty() && !action.is_empty() && !action.contains(':'))
+        .then(|| text.to_ascii_lowercase())
 }
 
 /// For each covered item, the covering item to name: preferably one that is not covered
@@ -176,4 +194,83 @@ pub(crate) fn pick_covering(covered_by: &[Vec<usize>]) -> Vec<(usize, usize)> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use iamlint_catalog::Catalog;
+    use proptest::prelude::*;
+
+    /// The definition: every item compared with every other by pattern containment.
+    fn pairwise(list: &ElementList) -> Vec<(usize, usize)> {
+        let pats: Vec<Option<ActionPattern>> = list
+            .items
+            .iter()
+            .map(|t| t.as_literal().and_then(|s| ActionPattern::parse(s).ok()))
+            .collect();
+        let mut covered_by: Vec<Vec<usize>> = vec![Vec::new(); pats.len()];
+        for (i, p) in pats.iter().enumerate() {
+            let Some(p) = p else { continue };
+            for (j, q) in pats.iter().enumerate() {
+                let Some(q) = q else { continue };
+                if i != j && q.covers(p) && (!p.covers(q) || j < i) {
+                    if let Some(by) = covered_by.get_mut(i) {
+                        by.push(j);
+                    }
+                }
+            }
+        }
+        pick_covering(&covered_by)
+    }
+
+    fn item() -> impl Strategy<Value = String> {
+        prop::sample::select(vec![
+            "s3:GetObject",
+            "S3:getobject",
+            "s3:GetObjectAcl",
+            "s3:Get*",
+            "s3:*Object",
+            "s3:*",
+            "s3:Get?bject",
+            "s3:NotAnAction",
+            "s3:notanaction",
+            "s3:NotAn*",
+            "s3x:GetObject",
+            "s3x:Get*",
+            "*:GetObject",
+            "*",
+            "ec2:DescribeInstances",
+            "ec2:Describe*",
+            "ec2:*Zzz*",
+            "nocolon",
+            "s3:",
+            "a:b:c",
+        ])
+        .prop_map(str::to_string)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+
+        /// The hash map for names, the catalog lookups and the expansion prefilter give
+        /// exactly the pairs of the pairwise definition.
+        #[test]
+        fn redundant_items_match_the_pairwise_definition(
+            items in prop::collection::vec(item(), 0..12)
+        ) {
+            let cat = Catalog::embedded();
+            let quoted: Vec<String> = items.iter().map(|i| format!("\"{i}\"")).collect();
+            let text = format!(
+                r#"{{"Version": "2012-10-17", "Statement": [{{"Effect": "Allow", "Action": [{}], "Resource": "*"}}]}}"#,
+                quoted.join(", ")
+            );
+            let file = iamlint_policy::load_text("p.json", &text, &iamlint_policy::LoadOptions::default());
+            let doc = &file.documents[0];
+            let st = &doc.statements[0];
+            let g = iamlint_policy::graph::document_graph(cat, doc);
+            let list = st.action.as_ref().expect("an Action list");
+            prop_assert_eq!(redundant_items(list, &g.statements[0].action_items), pairwise(list));
+        }
+    }
 }

@@ -47,6 +47,9 @@ impl Rule for WildcardInService {
             let Some(list) = &st.action else { continue };
             for (text, item) in list.items.iter().zip(&g.action_items) {
                 let Some(s) = text.as_literal() else { continue };
+                if !s.contains(['*', '?']) {
+                    continue; // a single name: no wildcard to judge
+                }
                 let Ok(p) = ActionPattern::parse(s) else {
                     continue;
                 };
