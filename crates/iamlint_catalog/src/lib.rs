@@ -492,8 +492,19 @@ impl Catalog {
 
     /// Case-insensitive lookup of `service:Action`.
     pub fn find_action(&self, full_name: &str) -> Option<ActionId> {
-        // the service first (457 prefixes), then its own actions (sorted by name, any case):
-        // a few short comparisons instead of a search over every key
+        // The common case: the name lower-cased on the stack, then a binary search over the
+        // sort keys (lower case) with plain byte comparisons.
+        let mut buf = [0u8; 128];
+        if let Some(lower) = buf.get_mut(..full_name.len()) {
+            lower.copy_from_slice(full_name.as_bytes());
+            lower.make_ascii_lowercase();
+            let lower: &[u8] = lower;
+            let n = self.action_count();
+            let i = partition_point(n, |i| self.action_key(i as ActionId).as_bytes() < lower);
+            return (i < n && self.action_key(i as ActionId).as_bytes() == lower)
+                .then_some(i as ActionId);
+        }
+        // the service first (457 prefixes), then its own actions (sorted by name, any case)
         let (prefix, name) = full_name.split_once(':')?;
         let r = self.service_actions(self.service_by_prefix(prefix)?);
         let n = (r.end - r.start) as usize;
