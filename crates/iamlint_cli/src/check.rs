@@ -6,12 +6,12 @@ use crate::input;
 use crate::LoadArgs;
 use clap::ValueEnum;
 use iamlint_catalog::Catalog;
-use iamlint_report::{render, Format, RenderOptions, Report, Severity};
+use iamlint_report::{render_to, Format, RenderOptions, Report, Severity};
 use iamlint_rules::suppress::ConfigSuppression;
 use iamlint_rules::{check_file, CheckOptions, RuleSelection};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -372,8 +372,16 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, String> {
         base_dir: std::env::current_dir().ok(),
         ..RenderOptions::default()
     };
-    let out = render(&report, format, &ropts);
-    print!("{out}");
+    // Written through one buffer (a JSON report is serialized straight into it). A reader
+    // that stops early (`| head`) is not an error: the verdict below still stands.
+    let mut stdout = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    let written = render_to(&report, format, &ropts, &mut stdout).and_then(|()| stdout.flush());
+    match written {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            return Err(format!("cannot write the report: {e}"));
+        }
+        _ => {}
+    }
     if io_error {
         return Ok(ExitCode::from(2));
     }

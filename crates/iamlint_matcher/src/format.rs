@@ -31,6 +31,9 @@ pub struct ArnFormat {
     raw: String,
     parts: Vec<FormatPart>,
     toks: Vec<Tok>,
+    /// The format's automaton, compiled once for the probes of
+    /// [`ArnFormat::quickly_named_by`].
+    nfa: glob::Nfa,
 }
 
 impl ArnFormat {
@@ -79,10 +82,12 @@ impl ArnFormat {
                 }
             }
         }
+        let nfa = glob::Nfa::new(&toks).with_fast_table();
         Ok(ArnFormat {
             raw: raw.to_owned(),
             parts,
             toks,
+            nfa,
         })
     }
 
@@ -109,12 +114,22 @@ impl ArnFormat {
     /// Whether some concrete ARN fits this format and is matched by `pattern`.
     /// Policy variables of the pattern may hold any value.
     pub fn can_be_named_by(&self, pattern: &ArnPattern) -> bool {
+        self.quickly_named_by(pattern).unwrap_or_else(|| {
+            glob::intersection_example(&glob::vars_as_wildcards(pattern.toks()), &self.toks, false)
+                .is_some()
+        })
+    }
+
+    /// [`ArnFormat::can_be_named_by`] when a cheap, exact test decides it; `None` when only
+    /// the full search can. Callers with many (format, pattern) pairs and one question
+    /// ("does any pair meet?") ask this of every pair before searching any.
+    pub fn quickly_named_by(&self, pattern: &ArnPattern) -> Option<bool> {
         // Fast, exact rejection: literal, different service fields. The fields line up
         // when nothing before them can span a `:` (no wildcard or variable in the
         // pattern's first three fields; the format's placeholders there do not end it).
         if let (Some(ps), Some(fs)) = (literal_service(pattern.as_str()), self.service_field()) {
             if !ps.eq_ignore_ascii_case(fs) {
-                return false;
+                return Some(false);
             }
         }
         // Fast, exact acceptance: the pattern with every wildcard and variable read as `x`
@@ -127,15 +142,14 @@ impl ArnFormat {
                 _ => 'x',
             })
             .collect();
-        if glob::Nfa::new(&self.toks).is_match(&probe) {
+        if self.nfa.is_match(&probe) {
             debug_assert!(
                 glob::Nfa::new(&glob::vars_as_wildcards(pattern.toks())).is_match(&probe),
                 "the probe {probe} is matched by its pattern"
             );
-            return true;
+            return Some(true);
         }
-        glob::intersection_example(&glob::vars_as_wildcards(pattern.toks()), &self.toks, false)
-            .is_some()
+        None
     }
 
     /// A concrete ARN that fits this format and is matched by `pattern`, for

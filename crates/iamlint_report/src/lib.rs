@@ -9,7 +9,7 @@ pub mod baseline;
 mod render;
 
 pub use baseline::{Baseline, BaselineError};
-pub use render::{render, Format, RenderOptions};
+pub use render::{render, render_to, Format, RenderOptions};
 
 use iamlint_syntax::{LineCol, LineIndex, Span};
 use std::sync::Arc;

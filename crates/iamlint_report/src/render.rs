@@ -84,6 +84,24 @@ impl Default for RenderOptions {
     }
 }
 
+/// Render `report` in `format` into `out` (the bytes of [`render`]). The JSON format is
+/// serialized straight into `out`, so a report of thousands of findings is never held
+/// in memory twice.
+///
+/// # Errors
+/// Whatever writing to `out` fails with.
+pub fn render_to(
+    report: &Report,
+    format: Format,
+    opts: &RenderOptions,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    match format {
+        Format::Json => json::render_to(report, opts, out),
+        _ => out.write_all(render(report, format, opts).as_bytes()),
+    }
+}
+
 /// Render `report` in `format`. The result ends with a newline unless it is empty.
 pub fn render(report: &Report, format: Format, opts: &RenderOptions) -> String {
     match format {

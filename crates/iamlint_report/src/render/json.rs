@@ -9,7 +9,18 @@ use std::borrow::Cow;
 /// Bumped only on a breaking change of the shape.
 pub const JSON_FORMAT_VERSION: u32 = 1;
 
-pub(super) fn render(report: &Report, _opts: &RenderOptions) -> String {
+pub(super) fn render(report: &Report, opts: &RenderOptions) -> String {
+    let mut out = Vec::new();
+    // writing into a Vec cannot fail, and serde_json writes UTF-8
+    let _ = render_to(report, opts, &mut out);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+pub(super) fn render_to(
+    report: &Report,
+    _opts: &RenderOptions,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     let doc = Document {
         version: JSON_FORMAT_VERSION,
         diagnostics: report.diagnostics.iter().map(diagnostic).collect(),
@@ -21,11 +32,9 @@ pub(super) fn render(report: &Report, _opts: &RenderOptions) -> String {
             infos: report.count(Severity::Info),
         },
     };
-    // Serialized straight from borrowed fields (no intermediate `serde_json::Value`):
-    // a report of thousands of findings is written in one pass.
-    let mut out = serde_json::to_string_pretty(&doc).unwrap_or_default();
-    out.push('\n');
-    out
+    // Serialized straight from borrowed fields (no intermediate `serde_json::Value`).
+    serde_json::to_writer_pretty(&mut *out, &doc).map_err(std::io::Error::from)?;
+    out.write_all(b"\n")
 }
 
 /// The top-level object; field order is the output's key order.

@@ -78,11 +78,7 @@ impl Rule for ResourceMismatch {
             if patterns.is_empty() || patterns.len() != res.items.len() {
                 continue;
             }
-            let fits = g
-                .actions
-                .iter()
-                .any(|a| action_fits(cat, a, &patterns, &mut memo));
-            if fits {
+            if statement_fits(cat, &g.actions, &patterns, &mut memo) {
                 continue;
             }
             sink.report(finding(
@@ -97,38 +93,104 @@ impl Rule for ResourceMismatch {
     }
 }
 
-/// Per document: parsed ARN formats per resource type, and verdicts per (type, pattern).
+/// Per document: parsed ARN formats per resource type (for a catalog other than the
+/// embedded one, whose formats are parsed once per process), and verdicts per
+/// (type, pattern).
 #[derive(Default)]
 struct Memo<'a> {
     formats: HashMap<ResourceTypeId, Vec<ArnFormat>>,
     named: HashMap<(ResourceTypeId, &'a str), bool>,
 }
 
-/// Whether some pattern can name some resource type of `a`.
+/// The ARN formats of `rt` as [`ArnFormat`]s (lenient, see [`lenient_format`]).
+fn parse_formats(cat: &Catalog, rt: ResourceTypeId) -> Vec<ArnFormat> {
+    cat.resource_type_arn_formats(rt)
+        .filter_map(|f| ArnFormat::parse(&lenient_format(f)).ok())
+        .collect()
+}
+
+fn formats_of<'m>(
+    cat: &Catalog,
+    rt: ResourceTypeId,
+    memo: &'m mut HashMap<ResourceTypeId, Vec<ArnFormat>>,
+) -> &'m [ArnFormat] {
+    static EMBEDDED: std::sync::OnceLock<Vec<std::sync::OnceLock<Vec<ArnFormat>>>> =
+        std::sync::OnceLock::new();
+    if std::ptr::eq(cat, Catalog::embedded()) {
+        let slots = EMBEDDED.get_or_init(|| {
+            (0..cat.resource_type_count())
+                .map(|_| std::sync::OnceLock::new())
+                .collect()
+        });
+        if let Some(slot) = slots.get(rt as usize) {
+            return slot.get_or_init(|| parse_formats(cat, rt));
+        }
+    }
+    memo.entry(rt).or_insert_with(|| parse_formats(cat, rt))
+}
+
+/// Whether some action of `actions` has a resource type that some pattern can name.
+/// Cheap exact verdicts ([`ArnFormat::quickly_named_by`]) are tried on every pair first:
+/// most statements fit, and a probe usually shows it without any full search.
+fn statement_fits<'a>(
+    cat: &Catalog,
+    actions: &iamlint_catalog::ActionSet,
+    patterns: &[&'a ArnPattern],
+    memo: &mut Memo<'a>,
+) -> bool {
+    actions
+        .iter()
+        .any(|a| action_fits(cat, a, patterns, memo, true))
+        || actions
+            .iter()
+            .any(|a| action_fits(cat, a, patterns, memo, false))
+}
+
+/// Whether some pattern can name some resource type of `a`. With `quick`, only cheap
+/// verdicts count: `false` then means "not shown yet".
 fn action_fits<'a>(
     cat: &Catalog,
     a: ActionId,
     patterns: &[&'a ArnPattern],
     memo: &mut Memo<'a>,
+    quick: bool,
 ) -> bool {
     let mut any_type = false;
     for r in cat.action_resources(a) {
         any_type = true;
         let rt = r.resource_type;
-        let formats = memo.formats.entry(rt).or_insert_with(|| {
-            cat.resource_type_arn_formats(rt)
-                .filter_map(|f| ArnFormat::parse(&lenient_format(f)).ok())
-                .collect()
-        });
+        let formats = formats_of(cat, rt, &mut memo.formats);
         // a type without a usable format cannot be judged: count it as a fit
         if formats.is_empty() {
             return true;
         }
         for p in patterns {
-            let ok = *memo
-                .named
-                .entry((rt, p.as_str()))
-                .or_insert_with(|| formats.iter().any(|f| p.can_name(f)));
+            let key = (rt, p.as_str());
+            let ok = match memo.named.get(&key) {
+                Some(&known) => known,
+                None => {
+                    let verdict = if quick {
+                        let quick: Vec<Option<bool>> =
+                            formats.iter().map(|f| f.quickly_named_by(p)).collect();
+                        if quick.contains(&Some(true)) {
+                            Some(true)
+                        } else if quick.iter().all(|v| *v == Some(false)) {
+                            Some(false)
+                        } else {
+                            None
+                        }
+                    } else {
+                        Some(formats.iter().any(|f| p.can_name(f)))
+                    };
+                    match verdict {
+                        Some(v) => {
+                            memo.named.insert(key, v);
+                            v
+                        }
+                        None => false,
+                    }
+                }
+            };
             if ok {
                 return true;
             }
