@@ -329,6 +329,65 @@ fn alphabet(a: &[Tok], b: &[Tok], with_vars: bool) -> (Vec<Sym>, char) {
 pub(crate) fn covers(p: &[Tok], q: &[Tok], nonempty: bool) -> bool {
     let (syms, _) = alphabet(p, q, true);
     let pn = Nfa::new(p);
+    if pn.words == 1 {
+        return covers_one_word(&pn, q, &syms, nonempty);
+    }
+    covers_any(&pn, q, &syms, nonempty)
+}
+
+/// [`covers`] for `p` of at most 63 tokens: the same search with `p`'s positions in one
+/// machine word and its per-symbol masks computed once.
+fn covers_one_word(pn: &Nfa, q: &[Tok], syms: &[Sym], nonempty: bool) -> bool {
+    let masks: Vec<(Sym, u64, u64)> = syms
+        .iter()
+        .map(|&sym| {
+            let (adv, stay) = pn.masks(sym, 0);
+            (sym, adv, stay)
+        })
+        .collect();
+    let stars = pn.any_star.first().copied().unwrap_or(0);
+    let close = |mut s: u64| loop {
+        let next = s | ((s & stars) << 1);
+        if next == s {
+            return s;
+        }
+        s = next;
+    };
+    let accept = 1u64 << pn.n;
+    let m = q.len();
+    let start = (0usize, close(1), false);
+    let mut seen: HashSet<(usize, u64, bool)> = HashSet::from([start]);
+    let mut queue = VecDeque::from([start]);
+    while let Some((i, set, consumed)) = queue.pop_front() {
+        if i == m && (consumed || !nonempty) && set & accept == 0 {
+            return false;
+        }
+        let Some(tok) = q.get(i) else { continue };
+        if tok.is_star() {
+            let st = (i + 1, set, consumed);
+            if seen.insert(st) {
+                queue.push_back(st);
+            }
+        }
+        for &(sym, adv, stay) in &masks {
+            let next_i = match (tok, sym) {
+                (Tok::Lit(c), Sym::Ch(d)) if *c == d => i + 1,
+                (Tok::One(ex), Sym::Ch(_) | Sym::Other) if class_matches(*ex, sym) => i + 1,
+                (Tok::Star(ex), Sym::Ch(_) | Sym::Other) if class_matches(*ex, sym) => i,
+                (Tok::Var(v), Sym::Var(w)) if *v == w => i + 1,
+                _ => continue,
+            };
+            let st = (next_i, close(((set & adv) << 1) | (set & stay)), true);
+            if seen.insert(st) {
+                queue.push_back(st);
+            }
+        }
+    }
+    true
+}
+
+/// [`covers`] for patterns of any length.
+fn covers_any(pn: &Nfa, q: &[Tok], syms: &[Sym], nonempty: bool) -> bool {
     let m = q.len();
     let mut seen: HashSet<(usize, Bits, bool)> = HashSet::new();
     let mut queue = VecDeque::new();
@@ -350,7 +409,7 @@ pub(crate) fn covers(p: &[Tok], q: &[Tok], nonempty: bool) -> bool {
         if tok.is_star() {
             push((i + 1, set.clone(), consumed));
         }
-        for &sym in &syms {
+        for &sym in syms {
             // `q` generates concrete characters from its wildcards; only its
             // own variables generate variable symbols.
             let next_i = match (tok, sym) {
@@ -529,8 +588,30 @@ mod tests {
         ]
     }
 
+    fn q_tok() -> impl Strategy<Value = Tok> {
+        prop_oneof![
+            6 => tok(),
+            1 => (0u32..2).prop_map(Tok::Var),
+        ]
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(500))]
+
+        /// The one-word containment search agrees with the general one.
+        #[test]
+        fn one_word_covers_agrees_with_general_covers(
+            p in prop::collection::vec(q_tok(), 0..10),
+            q in prop::collection::vec(q_tok(), 0..10),
+            nonempty: bool,
+        ) {
+            let (syms, _) = alphabet(&p, &q, true);
+            let pn = Nfa::new(&p);
+            prop_assert_eq!(
+                covers_one_word(&pn, &q, &syms, nonempty),
+                covers_any(&pn, &q, &syms, nonempty)
+            );
+        }
 
         /// The one-word search finds exactly what the general search finds (the same
         /// shortest example, not only the same yes/no).
