@@ -126,6 +126,10 @@ pub struct DocContext<'a> {
     pub graph: &'a DocGraph,
     /// The document's grants, computed once for the rules that share them.
     pub(crate) grants: std::cell::OnceCell<Vec<crate::rules::grant_support::Grant<'a>>>,
+    /// Condition keys resolved so far (four rules look up every key).
+    pub(crate) keys: std::cell::RefCell<
+        std::collections::HashMap<String, crate::rules::catalog_support::KeyLookup<'a>>,
+    >,
 }
 
 impl<'a> DocContext<'a> {
@@ -151,6 +155,16 @@ impl<'a> DocContext<'a> {
             }
         }
         set
+    }
+
+    /// How the condition key `key` resolves, looked up once per document.
+    pub(crate) fn lookup_key(&self, key: &str) -> crate::rules::catalog_support::KeyLookup<'a> {
+        if let Some(k) = self.keys.borrow().get(key) {
+            return *k;
+        }
+        let k = crate::rules::catalog_support::lookup_key(self.catalog(), key);
+        self.keys.borrow_mut().insert(key.to_owned(), k);
+        k
     }
 
     /// `s3:GetObject` for an id.

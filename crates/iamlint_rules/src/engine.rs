@@ -115,6 +115,7 @@ pub fn check_file(
                 doc,
                 graph: &graph,
                 grants: std::cell::OnceCell::new(),
+                keys: std::cell::RefCell::default(),
             };
             for r in &rules {
                 let mut sink = Sink::default();

@@ -1,4 +1,4 @@
-use crate::rules::catalog_support::{lookup_key, KeyLookup};
+use crate::rules::catalog_support::KeyLookup;
 use crate::{declare_rule, DocContext, Finding, Rule, RuleInfo, Sink};
 use iamlint_catalog::ConditionBaseType as T;
 use iamlint_policy::OperatorFamily as F;
@@ -87,7 +87,6 @@ impl Rule for ConditionTypeMismatch {
     }
 
     fn check_document(&self, cx: &DocContext<'_>, sink: &mut Sink) {
-        let cat = cx.catalog();
         for st in &cx.doc.statements {
             let Some(cond) = &st.condition else { continue };
             for (clause, entry) in cond.entries() {
@@ -99,7 +98,7 @@ impl Rule for ConditionTypeMismatch {
                 else {
                     continue;
                 };
-                let KeyLookup::Known(info) = lookup_key(cat, key) else {
+                let KeyLookup::Known(info) = cx.lookup_key(key) else {
                     continue;
                 };
                 if fits(family, info.ty.base) {

@@ -1,4 +1,4 @@
-use crate::rules::catalog_support::{lookup_key, KeyLookup, MULTIVALUED_CLAIMS};
+use crate::rules::catalog_support::{KeyLookup, MULTIVALUED_CLAIMS};
 use crate::{declare_rule, DocContext, Finding, Rule, RuleInfo, Sink};
 use iamlint_policy::{OperatorFamily, SetQualifier};
 
@@ -42,7 +42,6 @@ impl Rule for ForallvaluesSingleValued {
     }
 
     fn check_document(&self, cx: &DocContext<'_>, sink: &mut Sink) {
-        let cat = cx.catalog();
         for st in &cx.doc.statements {
             if !st.is_allow() {
                 continue;
@@ -58,7 +57,7 @@ impl Rule for ForallvaluesSingleValued {
                 let Some(key) = entry.key.as_literal() else {
                     continue;
                 };
-                let KeyLookup::Known(info) = lookup_key(cat, key) else {
+                let KeyLookup::Known(info) = cx.lookup_key(key) else {
                     continue;
                 };
                 if info.ty.multivalued

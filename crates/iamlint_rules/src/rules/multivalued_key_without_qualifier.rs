@@ -1,4 +1,4 @@
-use crate::rules::catalog_support::{lookup_key, KeyLookup};
+use crate::rules::catalog_support::KeyLookup;
 use crate::{declare_rule, DocContext, Finding, Rule, RuleInfo, Sink};
 use iamlint_policy::OperatorFamily;
 
@@ -43,7 +43,6 @@ impl Rule for MultivaluedKeyWithoutQualifier {
     }
 
     fn check_document(&self, cx: &DocContext<'_>, sink: &mut Sink) {
-        let cat = cx.catalog();
         for st in &cx.doc.statements {
             let Some(cond) = &st.condition else { continue };
             for (clause, entry) in cond.entries() {
@@ -55,7 +54,7 @@ impl Rule for MultivaluedKeyWithoutQualifier {
                 let Some(key) = entry.key.as_literal() else {
                     continue;
                 };
-                let KeyLookup::Known(info) = lookup_key(cat, key) else {
+                let KeyLookup::Known(info) = cx.lookup_key(key) else {
                     continue;
                 };
                 if !info.ty.multivalued {

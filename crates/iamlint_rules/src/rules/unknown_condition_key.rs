@@ -1,6 +1,6 @@
 use crate::rules::catalog_support::{
-    catalog_date, closest, is_empty_template_key, lookup_key, service_lists_key, services_of,
-    KeyLookup, CROSS_SERVICE_KEYS,
+    catalog_date, closest, is_empty_template_key, service_lists_key, services_of, KeyLookup,
+    CROSS_SERVICE_KEYS,
 };
 use crate::{declare_rule, DocContext, Finding, Rule, RuleInfo, Sink};
 use iamlint_catalog::Catalog;
@@ -72,7 +72,7 @@ impl Rule for UnknownConditionKey {
                 if key.contains("${") || is_empty_template_key(cat, key) {
                     continue;
                 }
-                match lookup_key(cat, key) {
+                match cx.lookup_key(key) {
                     KeyLookup::ProviderClaim => {}
                     KeyLookup::Unknown => {
                         let mut f = Finding::new(
