@@ -67,6 +67,25 @@ const MAX_FINDINGS: usize = 5;
 const MAX_DESCRIBED: usize = 4;
 
 /// The service principals an action's service passes roles to (`iam:PassedToService`).
+/// The action ids of each escalation path (`None` when an action is missing from the
+/// catalog), resolved once per process for the embedded catalog.
+fn path_ids(
+    catalog: &iamlint_catalog::Catalog,
+) -> std::borrow::Cow<'static, [Option<Vec<ActionId>>]> {
+    static EMBEDDED: std::sync::OnceLock<Vec<Option<Vec<ActionId>>>> = std::sync::OnceLock::new();
+    let resolve = || -> Vec<Option<Vec<ActionId>>> {
+        escalation_paths()
+            .iter()
+            .map(|p| p.actions.iter().map(|a| catalog.find_action(a)).collect())
+            .collect()
+    };
+    if std::ptr::eq(catalog, iamlint_catalog::Catalog::embedded()) {
+        std::borrow::Cow::Borrowed(EMBEDDED.get_or_init(resolve))
+    } else {
+        std::borrow::Cow::Owned(resolve())
+    }
+}
+
 fn pass_targets(service: &str) -> Vec<String> {
     let known: &[&str] = match service {
         "apprunner" => &[
@@ -274,7 +293,15 @@ fn matches<'a>(cx: &DocContext<'a>) -> Vec<Match<'a>> {
     let catalog = cx.catalog();
     let denied = cx.denied_everywhere();
     let mut out = Vec::new();
+    let ids = path_ids(catalog);
     'paths: for (order, path) in escalation_paths().iter().enumerate() {
+        // Exact prefilter: a path needs each of its actions allowed by some statement and
+        // not denied on everything (the document's net allowed set keeps exactly those
+        // that can still have a grant below).
+        match ids.get(order) {
+            Some(Some(ids)) if ids.iter().all(|&a| cx.graph.net_allowed.contains(a)) => {}
+            _ => continue,
+        }
         let target = path
             .actions
             .iter()

@@ -103,9 +103,8 @@ fn suggest(cat: &iamlint_catalog::Catalog, written: &str, close: Option<&str>) -
         }
     }
     if !wild && !action.is_empty() {
-        let mut found = cat
-            .services()
-            .filter_map(|s| cat.find_action(&format!("{}:{action}", cat.service_prefix(s))));
+        let mut found = (0..cat.action_count() as iamlint_catalog::ActionId)
+            .filter(|&a| cat.action_name(a).eq_ignore_ascii_case(action));
         if let (Some(a), None) = (found.next(), found.next()) {
             return Some(cat.action_full_name(a));
         }
