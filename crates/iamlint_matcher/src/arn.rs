@@ -40,8 +40,9 @@ pub struct ArnPattern {
     raw: String,
     toks: Vec<Tok>,
     vars: Vec<PolicyVar>,
-    /// Compiled automaton when there are no variables.
-    nfa: Option<Nfa>,
+    /// Compiled automaton when there are no variables, built on the first match (most
+    /// patterns of a policy are only compared, never matched).
+    nfa: std::sync::OnceLock<Option<Nfa>>,
 }
 
 impl ArnPattern {
@@ -101,12 +102,11 @@ impl ArnPattern {
                 }
             }
         }
-        let nfa = vars.is_empty().then(|| Nfa::new(&toks).with_fast_table());
         Ok(ArnPattern {
             raw: raw.to_owned(),
             toks,
             vars,
-            nfa,
+            nfa: std::sync::OnceLock::new(),
         })
     }
 
@@ -140,7 +140,12 @@ impl ArnPattern {
     /// default the pattern matches nothing, which is how AWS treats a statement
     /// whose `Resource` variable has no value.
     pub fn matches(&self, arn: &str, vars: &dyn Fn(&str) -> Option<String>) -> bool {
-        if let Some(nfa) = &self.nfa {
+        let nfa = self.nfa.get_or_init(|| {
+            self.vars
+                .is_empty()
+                .then(|| Nfa::new(&self.toks).with_fast_table())
+        });
+        if let Some(nfa) = nfa {
             return nfa.is_match(arn);
         }
         let mut resolved = Vec::with_capacity(self.toks.len());

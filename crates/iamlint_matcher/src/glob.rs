@@ -159,9 +159,17 @@ impl Nfa {
     /// Worth it for a pattern matched against many strings.
     pub(crate) fn with_fast_table(mut self) -> Nfa {
         if self.words == 1 {
-            let mut table = Box::new([(0u64, 0u64); 128]);
-            for (b, slot) in (0u8..128).zip(table.iter_mut()) {
-                *slot = self.masks(Sym::Ch(char::from(b)), 0);
+            // Every character without a literal position behaves like `Other` (or like
+            // itself for `:` and `/`); only the pattern's literal characters differ.
+            let other = self.masks(Sym::Other, 0);
+            let mut table = Box::new([other; 128]);
+            let special = [':', '/']
+                .into_iter()
+                .chain(self.lits.iter().map(|(c, _)| *c));
+            for c in special {
+                if let Some(slot) = table.get_mut(c as usize) {
+                    *slot = self.masks(Sym::Ch(c), 0);
+                }
             }
             self.fast = Some(table);
         }
@@ -597,6 +605,17 @@ mod tests {
 
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(500))]
+
+        /// The per-character table gives the same verdicts as the general simulation.
+        #[test]
+        fn fast_table_agrees_with_general_simulation(
+            p in prop::collection::vec(tok(), 0..12),
+            text in "[ab:/xé]{0,12}",
+        ) {
+            let plain = Nfa::new(&p);
+            let fast = Nfa::new(&p).with_fast_table();
+            prop_assert_eq!(fast.is_match(&text), plain.is_match(&text));
+        }
 
         /// The one-word containment search agrees with the general one.
         #[test]
