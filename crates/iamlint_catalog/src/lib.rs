@@ -132,6 +132,46 @@ impl std::fmt::Debug for Catalog {
     }
 }
 
+/// A process-wide memo for answers that depend only on the catalog: kept for the
+/// embedded catalog, recomputed each time for another one (`--catalog DIR`). For searches
+/// that read the whole catalog and whose questions recur across files (did-you-mean for
+/// the same misspelling in every policy of a project).
+pub struct EmbeddedMemo<K, V>(std::sync::Mutex<Option<std::collections::HashMap<K, V>>>);
+
+impl<K: std::hash::Hash + Eq, V: Clone> EmbeddedMemo<K, V> {
+    pub const fn new() -> Self {
+        Self(std::sync::Mutex::new(None))
+    }
+
+    /// The answer for `key`: remembered, or `compute`d (and remembered for the embedded
+    /// catalog).
+    pub fn get_or(&self, catalog: &Catalog, key: K, compute: impl FnOnce() -> V) -> V {
+        if !std::ptr::eq(catalog, Catalog::embedded()) {
+            return compute();
+        }
+        if let Some(hit) = self
+            .0
+            .lock()
+            .ok()
+            .and_then(|m| m.as_ref().and_then(|m| m.get(&key).cloned()))
+        {
+            return hit;
+        }
+        let found = compute();
+        if let Ok(mut m) = self.0.lock() {
+            m.get_or_insert_with(std::collections::HashMap::new)
+                .insert(key, found.clone());
+        }
+        found
+    }
+}
+
+impl<K: std::hash::Hash + Eq, V: Clone> Default for EmbeddedMemo<K, V> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 /// Compares `stored` with `query`, both lower-cased (ASCII).
 fn cmp_ci(stored: &str, query: &str) -> Ordering {
     let a = stored.bytes().map(|c| c.to_ascii_lowercase());

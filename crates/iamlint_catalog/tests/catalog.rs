@@ -505,3 +505,27 @@ fn every_action_is_found_by_its_name_in_any_case() {
     assert_eq!(c.find_action(":GetObject"), None);
     assert_eq!(c.find_action("s3:Get:Object"), None);
 }
+
+#[test]
+fn embedded_memo_remembers_for_the_embedded_catalog_only() {
+    use std::cell::Cell;
+    static MEMO: iamlint_catalog::EmbeddedMemo<&'static str, usize> =
+        iamlint_catalog::EmbeddedMemo::new();
+    let calls = Cell::new(0);
+    let compute = || {
+        calls.set(calls.get() + 1);
+        calls.get()
+    };
+    let embedded = Catalog::embedded();
+    assert_eq!(MEMO.get_or(embedded, "k", compute), 1);
+    assert_eq!(MEMO.get_or(embedded, "k", compute), 1, "remembered");
+    assert_eq!(calls.get(), 1);
+    assert_eq!(MEMO.get_or(embedded, "other", compute), 2, "per key");
+    let copy = Catalog::from_blob(iamlint_catalog::EMBEDDED_BLOB.to_vec()).expect("the blob loads");
+    assert_eq!(
+        MEMO.get_or(&copy, "k", compute),
+        3,
+        "another catalog is never served from the memo"
+    );
+    assert_eq!(MEMO.get_or(&copy, "k", compute), 4);
+}

@@ -104,7 +104,7 @@ pub fn expand_checked(
         let Some(sid) = catalog.service_by_prefix(&service.text) else {
             return Err(ExpandError::UnknownService {
                 service: raw_service.to_owned(),
-                suggestion: catalog.suggest_service(&service.text).map(str::to_owned),
+                suggestion: suggest_service(catalog, &service.text),
             });
         };
         if !action.wild {
@@ -132,6 +132,17 @@ pub fn expand_checked(
         });
     }
     Ok(set)
+}
+
+/// [`Catalog::suggest_service`], kept per process for the embedded catalog: an unknown
+/// prefix tends to recur in every file of a project, and each search measures the
+/// distance to every service prefix.
+fn suggest_service(catalog: &Catalog, prefix: &str) -> Option<String> {
+    static MEMO: iamlint_catalog::EmbeddedMemo<String, Option<String>> =
+        iamlint_catalog::EmbeddedMemo::new();
+    MEMO.get_or(catalog, prefix.to_owned(), || {
+        catalog.suggest_service(prefix).map(str::to_owned)
+    })
 }
 
 /// The actions a `NotAction` list grants: every catalog action matched by none

@@ -95,6 +95,19 @@ impl Rule for UnknownService {
 /// (`efs:DescribeMountTargets` gives `elasticfilesystem:DescribeMountTargets`); else the
 /// close prefix with the action as written.
 fn suggest(cat: &iamlint_catalog::Catalog, written: &str, close: Option<&str>) -> Option<String> {
+    // The same mistakes recur across files, and the search reads every action name.
+    static MEMO: iamlint_catalog::EmbeddedMemo<(String, Option<String>), Option<String>> =
+        iamlint_catalog::EmbeddedMemo::new();
+    MEMO.get_or(cat, (written.to_owned(), close.map(str::to_owned)), || {
+        search_suggestion(cat, written, close)
+    })
+}
+
+fn search_suggestion(
+    cat: &iamlint_catalog::Catalog,
+    written: &str,
+    close: Option<&str>,
+) -> Option<String> {
     let action = written.split_once(':').map_or("", |(_, a)| a);
     let wild = action.contains(['*', '?']);
     if let Some(c) = close {
