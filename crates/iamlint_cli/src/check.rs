@@ -221,18 +221,26 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, String> {
     }
     let exclude = exclude.build().map_err(|e| e.to_string())?;
     let root = cfg.root.clone();
+    // Without excludes nothing is resolved per file (two `canonicalize` calls per walked
+    // file cost more than reading it); the root is resolved once.
+    let canonical_root = if exclude.is_empty() {
+        None
+    } else {
+        std::fs::canonicalize(&root).ok()
+    };
     let is_excluded = |p: &Path| {
+        if exclude.is_empty() {
+            return false;
+        }
         let shown = display_path(p);
         exclude.is_match(&shown)
             || p.strip_prefix(&root).is_ok_and(|rel| exclude.is_match(rel))
-            || std::fs::canonicalize(p)
-                .ok()
-                .and_then(|abs| {
-                    std::fs::canonicalize(&root)
-                        .ok()
-                        .and_then(|r| abs.strip_prefix(r).ok().map(|x| exclude.is_match(x)))
-                })
-                .unwrap_or(false)
+            || canonical_root.as_ref().is_some_and(|r| {
+                std::fs::canonicalize(p)
+                    .ok()
+                    .and_then(|abs| abs.strip_prefix(r).ok().map(|x| exclude.is_match(x)))
+                    .unwrap_or(false)
+            })
     };
 
     let mut load_opts = args.load.options()?;

@@ -21,20 +21,72 @@ pub(super) fn render_to(
     _opts: &RenderOptions,
     out: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
-    let doc = Document {
-        version: JSON_FORMAT_VERSION,
-        diagnostics: report.diagnostics.iter().map(diagnostic).collect(),
-        summary: Summary {
-            files: report.files_checked,
-            skipped: report.files_skipped,
-            errors: report.count(Severity::Error),
-            warnings: report.count(Severity::Warning),
-            infos: report.count(Severity::Info),
-        },
+    use rayon::prelude::*;
+    let summary = Summary {
+        files: report.files_checked,
+        skipped: report.files_skipped,
+        errors: report.count(Severity::Error),
+        warnings: report.count(Severity::Warning),
+        infos: report.count(Severity::Info),
     };
-    // Serialized straight from borrowed fields (no intermediate `serde_json::Value`).
-    serde_json::to_writer_pretty(&mut *out, &doc).map_err(std::io::Error::from)?;
-    out.write_all(b"\n")
+    if report.diagnostics.is_empty() {
+        let doc = Document {
+            version: JSON_FORMAT_VERSION,
+            diagnostics: Vec::new(),
+            summary,
+        };
+        serde_json::to_writer_pretty(&mut *out, &doc).map_err(std::io::Error::from)?;
+        return out.write_all(b"\n");
+    }
+    // The bytes `serde_json::to_writer_pretty` writes for a `Document`, with the entries
+    // serialized in parallel: each entry is pretty-printed alone and indented to its
+    // depth (JSON strings hold no raw newline, so every newline is the printer's).
+    let chunks: Vec<Vec<u8>> = report
+        .diagnostics
+        .par_chunks(256)
+        .map(|chunk| {
+            let mut buf = Vec::with_capacity(chunk.len() * 1024);
+            for (k, d) in chunk.iter().enumerate() {
+                if k > 0 {
+                    buf.extend_from_slice(b",");
+                }
+                buf.extend_from_slice(b"\n    ");
+                let entry = serde_json::to_vec_pretty(&diagnostic(d)).unwrap_or_default();
+                indent_into(&mut buf, &entry, b"    ");
+            }
+            buf
+        })
+        .collect();
+    write!(
+        out,
+        "{{\n  \"version\": {JSON_FORMAT_VERSION},\n  \"diagnostics\": ["
+    )?;
+    for (k, chunk) in chunks.iter().enumerate() {
+        if k > 0 {
+            out.write_all(b",")?;
+        }
+        out.write_all(chunk)?;
+    }
+    out.write_all(b"\n  ],\n  \"summary\": ")?;
+    let mut buf = Vec::new();
+    indent_into(
+        &mut buf,
+        &serde_json::to_vec_pretty(&summary).map_err(std::io::Error::from)?,
+        b"  ",
+    );
+    out.write_all(&buf)?;
+    out.write_all(b"\n}\n")
+}
+
+/// Appends `json` with `indent` after each newline.
+fn indent_into(buf: &mut Vec<u8>, json: &[u8], indent: &[u8]) {
+    let mut rest = json;
+    while let Some(i) = rest.iter().position(|&b| b == b'\n') {
+        buf.extend_from_slice(&rest[..=i]);
+        buf.extend_from_slice(indent);
+        rest = &rest[i + 1..];
+    }
+    buf.extend_from_slice(rest);
 }
 
 /// The top-level object; field order is the output's key order.
