@@ -190,6 +190,25 @@ impl ArnPattern {
         {
             return false;
         }
+        // Exact rejection with one run of the automaton: a string `other` matches (its
+        // wildcards read as nothing, `?` as `x`) that this pattern does not match.
+        if self.vars.is_empty() && other.vars.is_empty() {
+            let probe: Option<String> = other
+                .toks
+                .iter()
+                .filter_map(|t| match t {
+                    Tok::Lit(c) => Some(Some(*c)),
+                    Tok::One(_) => Some(Some('x')),
+                    Tok::Star(_) => None,
+                    Tok::Var(_) => Some(None),
+                })
+                .collect();
+            if let Some(probe) = probe {
+                if !self.matches(&probe, &|_| None) {
+                    return false;
+                }
+            }
+        }
         let (p, q) = shared_var_ids(self, other);
         glob::covers(&p, &q, false)
     }
