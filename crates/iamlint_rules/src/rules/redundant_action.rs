@@ -115,7 +115,7 @@ fn redundant_items(list: &ElementList, expanded: &[ActionItem]) -> Vec<(usize, u
     // catalog (its item expanded to that one action) is covered by a wildcard pattern
     // exactly when the pattern's expansion holds the action: the pattern matches the
     // catalog's spelling of the name, which is the item's text up to case.
-    let mut first_of: HashMap<String, usize> = HashMap::new();
+    let mut first_of: HashMap<NameKey, usize> = HashMap::new();
     // covered_by[i]: items j != i that cover item i (for equivalent items, only earlier j),
     // ascending.
     let mut covered_by: Vec<Vec<usize>> = vec![Vec::new(); texts.len()];
@@ -125,15 +125,22 @@ fn redundant_items(list: &ElementList, expanded: &[ActionItem]) -> Vec<(usize, u
             continue;
         };
         if !has_wildcard(t) {
-            let Some(key) = name_key(t) else { continue };
+            let known = set(i)
+                .filter(|s| s.len() == 1)
+                .and_then(|s| s.iter().next());
+            // names of the catalog are equal (up to case) exactly when their ids are
+            let key = match known {
+                Some(a) => NameKey::Id(a),
+                None => match name_key(t) {
+                    Some(k) => NameKey::Text(k),
+                    None => continue,
+                },
+            };
             if let Some(&j) = first_of.get(&key) {
                 by.push(j);
             } else {
                 first_of.insert(key, i);
             }
-            let known = set(i)
-                .filter(|s| s.len() == 1)
-                .and_then(|s| s.iter().next());
             let parsed = match known {
                 Some(_) => None,
                 None => ActionPattern::parse(t).ok(),
@@ -165,6 +172,13 @@ fn redundant_items(list: &ElementList, expanded: &[ActionItem]) -> Vec<(usize, u
         by.sort_unstable();
     }
     pick_covering(&covered_by)
+}
+
+/// How single names are compared: by catalog id, or by lower-cased text when unknown.
+#[derive(PartialEq, Eq, Hash)]
+enum NameKey {
+    Id(iamlint_catalog::ActionId),
+    Text(String),
 }
 
 fn has_wildcard(text: &str) -> bool {
