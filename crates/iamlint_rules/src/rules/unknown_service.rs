@@ -116,11 +116,37 @@ fn search_suggestion(
         }
     }
     if !wild && !action.is_empty() {
-        let mut found = (0..cat.action_count() as iamlint_catalog::ActionId)
-            .filter(|&a| cat.action_name(a).eq_ignore_ascii_case(action));
-        if let (Some(a), None) = (found.next(), found.next()) {
-            return Some(cat.action_full_name(a));
+        if let [a] = actions_named(cat, action).as_slice() {
+            return Some(cat.action_full_name(*a));
         }
     }
     close.map(|c| format!("{c}:{action}"))
+}
+
+/// The actions of any service whose name is `name` (case-insensitive). For the embedded
+/// catalog an index by lower-cased name is built on first use (only files with an
+/// unknown service prefix pay for it).
+fn actions_named(cat: &iamlint_catalog::Catalog, name: &str) -> Vec<iamlint_catalog::ActionId> {
+    use iamlint_catalog::ActionId;
+    type Index = std::collections::HashMap<String, Vec<ActionId>>;
+    static INDEX: std::sync::OnceLock<Index> = std::sync::OnceLock::new();
+    if std::ptr::eq(cat, iamlint_catalog::Catalog::embedded()) {
+        let index = INDEX.get_or_init(|| {
+            let mut index = Index::new();
+            for a in 0..cat.action_count() as ActionId {
+                index
+                    .entry(cat.action_name(a).to_ascii_lowercase())
+                    .or_default()
+                    .push(a);
+            }
+            index
+        });
+        return index
+            .get(&name.to_ascii_lowercase())
+            .cloned()
+            .unwrap_or_default();
+    }
+    (0..cat.action_count() as ActionId)
+        .filter(|&a| cat.action_name(a).eq_ignore_ascii_case(name))
+        .collect()
 }
