@@ -139,6 +139,9 @@ impl std::fmt::Debug for Catalog {
 pub struct EmbeddedMemo<K, V>(std::sync::Mutex<Option<std::collections::HashMap<K, V>>>);
 
 impl<K: std::hash::Hash + Eq, V: Clone> EmbeddedMemo<K, V> {
+    /// Answers kept at most; later questions are answered without being kept.
+    pub const CAPACITY: usize = 4096;
+
     pub const fn new() -> Self {
         Self(std::sync::Mutex::new(None))
     }
@@ -159,8 +162,11 @@ impl<K: std::hash::Hash + Eq, V: Clone> EmbeddedMemo<K, V> {
         }
         let found = compute();
         if let Ok(mut m) = self.0.lock() {
-            m.get_or_insert_with(std::collections::HashMap::new)
-                .insert(key, found.clone());
+            let m = m.get_or_insert_with(std::collections::HashMap::new);
+            // bounded: hostile input (or a long-lived process) cannot grow it without end
+            if m.len() < Self::CAPACITY {
+                m.insert(key, found.clone());
+            }
         }
         found
     }

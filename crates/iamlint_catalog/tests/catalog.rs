@@ -529,3 +529,27 @@ fn embedded_memo_remembers_for_the_embedded_catalog_only() {
     );
     assert_eq!(MEMO.get_or(&copy, "k", compute), 4);
 }
+
+#[test]
+fn embedded_memo_is_bounded() {
+    static MEMO: iamlint_catalog::EmbeddedMemo<usize, usize> = iamlint_catalog::EmbeddedMemo::new();
+    let cap = iamlint_catalog::EmbeddedMemo::<usize, usize>::CAPACITY;
+    let embedded = Catalog::embedded();
+    for k in 0..cap + 10 {
+        assert_eq!(MEMO.get_or(embedded, k, || k * 2), k * 2);
+    }
+    // past the capacity answers are still right, and computed each time
+    let calls = std::cell::Cell::new(0);
+    let count = || {
+        calls.set(calls.get() + 1);
+        7
+    };
+    assert_eq!(MEMO.get_or(embedded, cap + 5, count), 7);
+    assert_eq!(MEMO.get_or(embedded, cap + 5, count), 7);
+    assert_eq!(calls.get(), 2, "not kept beyond the capacity");
+    assert_eq!(
+        MEMO.get_or(embedded, 3, || 0),
+        6,
+        "kept before the capacity"
+    );
+}
