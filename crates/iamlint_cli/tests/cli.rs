@@ -784,3 +784,29 @@ fn config_rule_option_reference_is_relative_to_the_config() {
         .code(1)
         .stdout(predicate::str::contains("s3:PutObject"));
 }
+
+/// A reader that stops early (`iamlint check ... | head`) is not an error: no panic, and the
+/// exit code is still the verdict.
+#[test]
+fn closed_stdout_keeps_the_verdict() {
+    let bin = assert_cmd::cargo::cargo_bin("iamlint");
+    for format in ["json", "human", "compact"] {
+        let mut child = std::process::Command::new(&bin)
+            .args(["check", "--no-config", "--format", format])
+            .arg(repo().join("fixtures/examples"))
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        // close the read end before iamlint writes anything
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!stderr.contains("panicked"), "{format}: {stderr}");
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "{format}: findings exit 1; {stderr}"
+        );
+    }
+}
