@@ -66,6 +66,22 @@ impl Part {
         self.wild && self.lit_len + 1 == self.text.len() && self.text.ends_with('*')
     }
 
+    /// A non-empty text this part matches: `*` read as nothing, `?` as `x`, and `x` when
+    /// nothing else is left.
+    fn probe(&self) -> String {
+        let p: String = self
+            .text
+            .chars()
+            .filter(|&c| c != '*')
+            .map(|c| if c == '?' { 'x' } else { c })
+            .collect();
+        if p.is_empty() {
+            "x".to_string()
+        } else {
+            p
+        }
+    }
+
     /// Matches `text` (any case) against this part.
     pub(crate) fn matches(&self, text: &str) -> bool {
         if text.is_ascii() {
@@ -274,6 +290,12 @@ impl ActionPattern {
             }
             if !qs.wild && !qa.wild {
                 return true;
+            }
+            // Exact rejection with one match per part: a name `other` matches (its `*`
+            // read as nothing, `?` as `x`, a part of stars alone as `x`) that this
+            // pattern does not match.
+            if !ps.matches(&qs.probe()) || !pa.matches(&qa.probe()) {
+                return false;
             }
         }
         let (ps, pa) = self.part_toks();
