@@ -193,9 +193,32 @@ fn name_key(text: &str) -> Option<String> {
         .then(|| text.to_ascii_lowercase())
 }
 
+/// Pairs (redundant item, covering item) found by comparing every parsed item with every
+/// other (`covers(q, p)`: `q` covers `p`). Of two equivalent items the later one is
+/// redundant. Quadratic: for short lists, and as the definition the faster
+/// [`redundant_items`] is tested against.
+pub(crate) fn pairwise_redundant<P>(
+    pats: &[Option<P>],
+    covers: impl Fn(&P, &P) -> bool,
+) -> Vec<(usize, usize)> {
+    let mut covered_by: Vec<Vec<usize>> = vec![Vec::new(); pats.len()];
+    for (i, p) in pats.iter().enumerate() {
+        let Some(p) = p else { continue };
+        for (j, q) in pats.iter().enumerate() {
+            let Some(q) = q else { continue };
+            if i != j && covers(q, p) && (!covers(p, q) || j < i) {
+                if let Some(by) = covered_by.get_mut(i) {
+                    by.push(j);
+                }
+            }
+        }
+    }
+    pick_covering(&covered_by)
+}
+
 /// For each covered item, the covering item to name: preferably one that is not covered
 /// itself.
-pub(crate) fn pick_covering(covered_by: &[Vec<usize>]) -> Vec<(usize, usize)> {
+fn pick_covering(covered_by: &[Vec<usize>]) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     for (i, by) in covered_by.iter().enumerate() {
         let best = by
@@ -223,19 +246,7 @@ mod tests {
             .iter()
             .map(|t| t.as_literal().and_then(|s| ActionPattern::parse(s).ok()))
             .collect();
-        let mut covered_by: Vec<Vec<usize>> = vec![Vec::new(); pats.len()];
-        for (i, p) in pats.iter().enumerate() {
-            let Some(p) = p else { continue };
-            for (j, q) in pats.iter().enumerate() {
-                let Some(q) = q else { continue };
-                if i != j && q.covers(p) && (!p.covers(q) || j < i) {
-                    if let Some(by) = covered_by.get_mut(i) {
-                        by.push(j);
-                    }
-                }
-            }
-        }
-        pick_covering(&covered_by)
+        pairwise_redundant(&pats, ActionPattern::covers)
     }
 
     fn item() -> impl Strategy<Value = String> {

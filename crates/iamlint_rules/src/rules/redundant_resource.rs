@@ -1,4 +1,4 @@
-use crate::rules::redundant_action::pick_covering;
+use crate::rules::redundant_action::pairwise_redundant;
 use crate::{declare_rule, DocContext, Finding, Rule, RuleInfo, Sink};
 use iamlint_matcher::ArnPattern;
 use iamlint_policy::ElementList;
@@ -93,20 +93,5 @@ fn redundant_items(list: &ElementList) -> Vec<(usize, usize)> {
         .iter()
         .map(|t| t.as_literal().and_then(|s| ArnPattern::parse(s).ok()))
         .collect();
-    let mut covered_by: Vec<Vec<usize>> = vec![Vec::new(); pats.len()];
-    for (i, p) in pats.iter().enumerate() {
-        let Some(p) = p else { continue };
-        for (j, q) in pats.iter().enumerate() {
-            let Some(q) = q else { continue };
-            if i == j || !q.covers(p) {
-                continue;
-            }
-            if !p.covers(q) || j < i {
-                if let Some(v) = covered_by.get_mut(i) {
-                    v.push(j);
-                }
-            }
-        }
-    }
-    pick_covering(&covered_by)
+    pairwise_redundant(&pats, ArnPattern::covers)
 }
