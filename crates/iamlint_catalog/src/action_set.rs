@@ -278,12 +278,12 @@ impl ActionSet {
     /// The actions of the set in increasing id order.
     pub fn iter(&self) -> Iter<'_> {
         match &self.repr {
-            Repr::Sparse(ids) => Iter::Sparse(ids.iter()),
-            Repr::Dense(words) => Iter::Dense {
+            Repr::Sparse(ids) => Iter(IterRepr::Sparse(ids.iter())),
+            Repr::Dense(words) => Iter(IterRepr::Dense {
                 words,
                 at: 0,
                 rest: words.first().copied().unwrap_or(0),
-            },
+            }),
         }
     }
 
@@ -324,10 +324,10 @@ impl std::hash::Hash for ActionSet {
 }
 
 /// Iterator over an [`ActionSet`]'s actions in increasing id order.
-pub enum Iter<'a> {
-    #[doc(hidden)]
+pub struct Iter<'a>(IterRepr<'a>);
+
+enum IterRepr<'a> {
     Sparse(std::slice::Iter<'a, ActionId>),
-    #[doc(hidden)]
     Dense {
         words: &'a [u64],
         at: usize,
@@ -339,9 +339,9 @@ impl Iterator for Iter<'_> {
     type Item = ActionId;
 
     fn next(&mut self) -> Option<ActionId> {
-        match self {
-            Iter::Sparse(ids) => ids.next().copied(),
-            Iter::Dense { words, at, rest } => loop {
+        match &mut self.0 {
+            IterRepr::Sparse(ids) => ids.next().copied(),
+            IterRepr::Dense { words, at, rest } => loop {
                 if *rest != 0 {
                     let bit = rest.trailing_zeros();
                     *rest &= *rest - 1;

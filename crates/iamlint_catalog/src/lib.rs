@@ -149,7 +149,7 @@ impl<K: std::hash::Hash + Eq, V: Clone> EmbeddedMemo<K, V> {
     /// The answer for `key`: remembered, or `compute`d (and remembered for the embedded
     /// catalog).
     pub fn get_or(&self, catalog: &Catalog, key: K, compute: impl FnOnce() -> V) -> V {
-        if !std::ptr::eq(catalog, Catalog::embedded()) {
+        if !catalog.is_embedded() {
             return compute();
         }
         if let Some(hit) = self
@@ -536,27 +536,42 @@ impl Catalog {
         self.str(self.field(blob::ACTIONS, a as usize, 0))
     }
 
+    /// Whether this is the catalog embedded in the binary ([`Catalog::embedded`]), whose
+    /// derived data can be kept for the whole process.
+    pub fn is_embedded(&self) -> bool {
+        std::ptr::eq(self, Catalog::embedded())
+    }
+
+    /// `slot`, filled once per process by `init`, for the embedded catalog; `None` for
+    /// another catalog (`--catalog DIR`), whose derived data the caller computes itself.
+    pub fn per_process<T: Send + Sync>(
+        &self,
+        slot: &'static std::sync::OnceLock<T>,
+        init: impl FnOnce() -> T,
+    ) -> Option<&'static T> {
+        self.is_embedded().then(|| slot.get_or_init(init))
+    }
+
     /// Case-insensitive lookup of `service:Action`.
     pub fn find_action(&self, full_name: &str) -> Option<ActionId> {
-        // The common case: the name lower-cased on the stack, then a binary search over the
-        // sort keys (lower case) with plain byte comparisons.
+        // The name lower-cased (on the stack when short, as every real one is), then a
+        // binary search over the sort keys (lower case) with plain byte comparisons.
         let mut buf = [0u8; 128];
-        if let Some(lower) = buf.get_mut(..full_name.len()) {
-            lower.copy_from_slice(full_name.as_bytes());
-            lower.make_ascii_lowercase();
-            let lower: &[u8] = lower;
-            let n = self.action_count();
-            let i = partition_point(n, |i| self.action_key(i as ActionId).as_bytes() < lower);
-            return (i < n && self.action_key(i as ActionId).as_bytes() == lower)
-                .then_some(i as ActionId);
-        }
-        // the service first (457 prefixes), then its own actions (sorted by name, any case)
-        let (prefix, name) = full_name.split_once(':')?;
-        let r = self.service_actions(self.service_by_prefix(prefix)?);
-        let n = (r.end - r.start) as usize;
-        let at = |j: usize| self.action_name(r.start + j as ActionId);
-        let i = partition_point(n, |j| cmp_ci(at(j), name).is_lt());
-        (i < n && cmp_ci(at(i), name).is_eq()).then_some(r.start + i as ActionId)
+        let owned;
+        let lower: &[u8] = match buf.get_mut(..full_name.len()) {
+            Some(b) => {
+                b.copy_from_slice(full_name.as_bytes());
+                b.make_ascii_lowercase();
+                b
+            }
+            None => {
+                owned = full_name.to_ascii_lowercase();
+                owned.as_bytes()
+            }
+        };
+        let n = self.action_count();
+        let i = partition_point(n, |i| self.action_key(i as ActionId).as_bytes() < lower);
+        (i < n && self.action_key(i as ActionId).as_bytes() == lower).then_some(i as ActionId)
     }
 
     /// Every action whose key starts with `lower_prefix` (compared case-insensitively):

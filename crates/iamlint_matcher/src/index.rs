@@ -56,7 +56,7 @@ impl ActionIndex {
     /// lives for the process; others are cached by address and fingerprint.
     pub(crate) fn of(catalog: &Catalog) -> Arc<ActionIndex> {
         static EMBEDDED: OnceLock<Arc<ActionIndex>> = OnceLock::new();
-        if std::ptr::eq(catalog, Catalog::embedded()) {
+        if catalog.is_embedded() {
             return EMBEDDED
                 .get_or_init(|| Arc::new(ActionIndex::build(catalog)))
                 .clone();

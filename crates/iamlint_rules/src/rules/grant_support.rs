@@ -521,7 +521,7 @@ fn cached(
     cat: &Catalog,
     compute: impl FnOnce() -> ActionSet,
 ) -> std::borrow::Cow<'static, ActionSet> {
-    if std::ptr::eq(cat, Catalog::embedded()) {
+    if cat.is_embedded() {
         std::borrow::Cow::Borrowed(slot.get_or_init(compute))
     } else {
         std::borrow::Cow::Owned(compute())

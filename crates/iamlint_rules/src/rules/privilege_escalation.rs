@@ -79,10 +79,9 @@ fn path_ids(
             .map(|p| p.actions.iter().map(|a| catalog.find_action(a)).collect())
             .collect()
     };
-    if std::ptr::eq(catalog, iamlint_catalog::Catalog::embedded()) {
-        std::borrow::Cow::Borrowed(EMBEDDED.get_or_init(resolve))
-    } else {
-        std::borrow::Cow::Owned(resolve())
+    match catalog.per_process(&EMBEDDED, resolve) {
+        Some(ids) => std::borrow::Cow::Borrowed(ids),
+        None => std::borrow::Cow::Owned(resolve()),
     }
 }
 

@@ -116,15 +116,13 @@ fn formats_of<'m>(
 ) -> &'m [ArnFormat] {
     static EMBEDDED: std::sync::OnceLock<Vec<std::sync::OnceLock<Vec<ArnFormat>>>> =
         std::sync::OnceLock::new();
-    if std::ptr::eq(cat, Catalog::embedded()) {
-        let slots = EMBEDDED.get_or_init(|| {
-            (0..cat.resource_type_count())
-                .map(|_| std::sync::OnceLock::new())
-                .collect()
-        });
-        if let Some(slot) = slots.get(rt as usize) {
-            return slot.get_or_init(|| parse_formats(cat, rt));
-        }
+    let slots = cat.per_process(&EMBEDDED, || {
+        (0..cat.resource_type_count())
+            .map(|_| std::sync::OnceLock::new())
+            .collect()
+    });
+    if let Some(slot) = slots.and_then(|s| s.get(rt as usize)) {
+        return slot.get_or_init(|| parse_formats(cat, rt));
     }
     memo.entry(rt).or_insert_with(|| parse_formats(cat, rt))
 }

@@ -130,23 +130,23 @@ fn actions_named(cat: &iamlint_catalog::Catalog, name: &str) -> Vec<iamlint_cata
     use iamlint_catalog::ActionId;
     type Index = std::collections::HashMap<String, Vec<ActionId>>;
     static INDEX: std::sync::OnceLock<Index> = std::sync::OnceLock::new();
-    if std::ptr::eq(cat, iamlint_catalog::Catalog::embedded()) {
-        let index = INDEX.get_or_init(|| {
-            let mut index = Index::new();
-            for a in 0..cat.action_count() as ActionId {
-                index
-                    .entry(cat.action_name(a).to_ascii_lowercase())
-                    .or_default()
-                    .push(a);
-            }
+    let build = || {
+        let mut index = Index::new();
+        for a in 0..cat.action_count() as ActionId {
             index
-        });
-        return index
+                .entry(cat.action_name(a).to_ascii_lowercase())
+                .or_default()
+                .push(a);
+        }
+        index
+    };
+    match cat.per_process(&INDEX, build) {
+        Some(index) => index
             .get(&name.to_ascii_lowercase())
             .cloned()
-            .unwrap_or_default();
+            .unwrap_or_default(),
+        None => (0..cat.action_count() as ActionId)
+            .filter(|&a| cat.action_name(a).eq_ignore_ascii_case(name))
+            .collect(),
     }
-    (0..cat.action_count() as ActionId)
-        .filter(|&a| cat.action_name(a).eq_ignore_ascii_case(name))
-        .collect()
 }
