@@ -96,6 +96,18 @@ fn group_positions<K: Ord + Copy>(mut pairs: Vec<(K, usize)>, zero: &Bits) -> Ve
     out
 }
 
+/// Positions `s` of a one-word automaton plus every position reachable through the stars
+/// at `stars` (which may match nothing).
+fn close_word(mut s: u64, stars: u64) -> u64 {
+    loop {
+        let next = s | ((s & stars) << 1);
+        if next == s {
+            return s;
+        }
+        s = next;
+    }
+}
+
 /// A pattern compiled for bit-parallel simulation.
 #[derive(Clone, Debug)]
 pub(crate) struct Nfa {
@@ -255,13 +267,7 @@ impl Nfa {
     /// Runs the automaton on a concrete string.
     pub(crate) fn is_match(&self, text: &str) -> bool {
         if let (Some(table), Some(&stars)) = (&self.fast, self.any_star.first()) {
-            let close = |mut s: u64| loop {
-                let next = s | ((s & stars) << 1);
-                if next == s {
-                    return s;
-                }
-                s = next;
-            };
+            let close = |s: u64| close_word(s, stars);
             let mut cur = close(1);
             for c in text.chars() {
                 let (adv, stay) = match table.get(c as usize) {
@@ -354,13 +360,7 @@ fn covers_one_word(pn: &Nfa, q: &[Tok], syms: &[Sym], nonempty: bool) -> bool {
         })
         .collect();
     let stars = pn.any_star.first().copied().unwrap_or(0);
-    let close = |mut s: u64| loop {
-        let next = s | ((s & stars) << 1);
-        if next == s {
-            return s;
-        }
-        s = next;
-    };
+    let close = |s: u64| close_word(s, stars);
     let accept = 1u64 << pn.n;
     let m = q.len();
     let start = (0usize, close(1), false);
@@ -518,13 +518,7 @@ fn intersection_example_one_word(
         .collect();
     let a_stars = an.any_star.first().copied().unwrap_or(0);
     let b_stars = bn.any_star.first().copied().unwrap_or(0);
-    let close = |mut s: u64, stars: u64| loop {
-        let next = s | ((s & stars) << 1);
-        if next == s {
-            return s;
-        }
-        s = next;
-    };
+    let close = close_word;
     let (a_accept, b_accept) = (1u64 << an.n, 1u64 << bn.n);
     // (positions of a, positions of b, consumed, parent index, character read)
     let mut states: Vec<(u64, u64, bool, usize, char)> = vec![(
