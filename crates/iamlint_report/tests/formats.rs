@@ -263,3 +263,22 @@ fn summary_wording() {
     let out = render(&report, Format::Human, &opts());
     assert!(out.ends_with("\n1 warning in 1 file\n"), "{out}");
 }
+
+/// The JSON text is exactly what serde_json's pretty printer writes for the same value,
+/// also when the entries are serialized in several parallel chunks (256 per chunk) and
+/// when there are none.
+#[test]
+fn json_text_is_serde_pretty_printing() {
+    let base = common::fixture_report();
+    let mut big = common::fixture_report();
+    while big.diagnostics.len() < 600 {
+        big.diagnostics.extend(base.diagnostics.iter().cloned());
+    }
+    let empty = Report::default();
+    for report in [&base, &big, &empty] {
+        let text = render(report, Format::Json, &opts());
+        let value: Value = serde_json::from_str(&text).expect("valid JSON");
+        let expected = serde_json::to_string_pretty(&value).expect("serializable") + "\n";
+        assert_eq!(text, expected, "{} diagnostics", report.diagnostics.len());
+    }
+}

@@ -29,18 +29,9 @@ pub(super) fn render_to(
         warnings: report.count(Severity::Warning),
         infos: report.count(Severity::Info),
     };
-    if report.diagnostics.is_empty() {
-        let doc = Document {
-            version: JSON_FORMAT_VERSION,
-            diagnostics: Vec::new(),
-            summary,
-        };
-        serde_json::to_writer_pretty(&mut *out, &doc).map_err(std::io::Error::from)?;
-        return out.write_all(b"\n");
-    }
-    // The bytes `serde_json::to_writer_pretty` writes for a `Document`, with the entries
-    // serialized in parallel: each entry is pretty-printed alone and indented to its
-    // depth (JSON strings hold no raw newline, so every newline is the printer's).
+    // The bytes `serde_json::to_writer_pretty` would write for the whole document, with
+    // the entries serialized in parallel: each entry is pretty-printed alone and indented
+    // to its depth (JSON strings hold no raw newline, so every newline is the printer's).
     let chunks: Vec<Vec<u8>> = report
         .diagnostics
         .par_chunks(256)
@@ -67,7 +58,11 @@ pub(super) fn render_to(
         }
         out.write_all(chunk)?;
     }
-    out.write_all(b"\n  ],\n  \"summary\": ")?;
+    // an empty array is `[]` on one line
+    if !chunks.is_empty() {
+        out.write_all(b"\n  ")?;
+    }
+    out.write_all(b"],\n  \"summary\": ")?;
     let mut buf = Vec::new();
     indent_into(
         &mut buf,
@@ -89,14 +84,8 @@ fn indent_into(buf: &mut Vec<u8>, json: &[u8], indent: &[u8]) {
     buf.extend_from_slice(rest);
 }
 
-/// The top-level object; field order is the output's key order.
-#[derive(Serialize)]
-struct Document<'a> {
-    version: u32,
-    diagnostics: Vec<Entry<'a>>,
-    summary: Summary,
-}
-
+/// The `summary` object; field order is the output's key order (as for every struct
+/// below).
 #[derive(Serialize)]
 struct Summary {
     files: usize,
