@@ -110,8 +110,9 @@ fn redundant_items(list: &ElementList, expanded: &[ActionItem]) -> Vec<(usize, u
             ActionPattern::parse(t).ok().map(|p| (j, p))
         })
         .collect();
-    // Single names are compared by their lower-cased text (a name covers only itself), so
-    // a list of thousands of names costs a hash map, not a quadratic scan. A name of the
+    // Single names are compared by key (a name covers only itself): the catalog id, or the
+    // lower-cased text of a name the catalog lacks; so a list of thousands of names costs
+    // a hash map, not a quadratic scan. A name of the
     // catalog (its item expanded to that one action) is covered by a wildcard pattern
     // exactly when the pattern's expansion holds the action: the pattern matches the
     // catalog's spelling of the name, which is the item's text up to case.
