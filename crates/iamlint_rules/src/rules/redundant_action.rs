@@ -112,10 +112,10 @@ fn redundant_items(list: &ElementList, expanded: &[ActionItem]) -> Vec<(usize, u
         .collect();
     // Single names are compared by key (a name covers only itself): the catalog id, or the
     // lower-cased text of a name the catalog lacks; so a list of thousands of names costs
-    // a hash map, not a quadratic scan. A name of the
-    // catalog (its item expanded to that one action) is covered by a wildcard pattern
-    // exactly when the pattern's expansion holds the action: the pattern matches the
-    // catalog's spelling of the name, which is the item's text up to case.
+    // a hash map, not a quadratic scan. A name of the catalog (its item expanded to that
+    // one action) is covered by a wildcard pattern exactly when the pattern's expansion
+    // holds the action: the pattern matches the catalog's spelling of the name, which is
+    // the item's text up to case.
     let mut first_of: HashMap<NameKey, usize> = HashMap::new();
     // covered_by[i]: items j != i that cover item i (for equivalent items, only earlier j),
     // ascending.
