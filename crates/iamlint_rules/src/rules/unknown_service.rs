@@ -124,29 +124,37 @@ fn search_suggestion(
 }
 
 /// The actions of any service whose name is `name` (case-insensitive). For the embedded
-/// catalog an index by lower-cased name is built on first use (only files with an
-/// unknown service prefix pay for it).
+/// catalog an index (action ids sorted by a hash of the lower-cased name) is built on
+/// first use: only files with an unknown service prefix pay for it.
 fn actions_named(cat: &iamlint_catalog::Catalog, name: &str) -> Vec<iamlint_catalog::ActionId> {
     use iamlint_catalog::ActionId;
-    type Index = std::collections::HashMap<String, Vec<ActionId>>;
-    static INDEX: std::sync::OnceLock<Index> = std::sync::OnceLock::new();
+    static INDEX: std::sync::OnceLock<Vec<(u64, ActionId)>> = std::sync::OnceLock::new();
     let build = || {
-        let mut index = Index::new();
-        for a in 0..cat.action_count() as ActionId {
-            index
-                .entry(cat.action_name(a).to_ascii_lowercase())
-                .or_default()
-                .push(a);
-        }
+        let mut index: Vec<(u64, ActionId)> = (0..cat.action_count() as ActionId)
+            .map(|a| (hash_lower(cat.action_name(a)), a))
+            .collect();
+        index.sort_unstable();
         index
     };
+    let same = |a: &ActionId| cat.action_name(*a).eq_ignore_ascii_case(name);
     match cat.per_process(&INDEX, build) {
-        Some(index) => index
-            .get(&name.to_ascii_lowercase())
-            .cloned()
-            .unwrap_or_default(),
-        None => (0..cat.action_count() as ActionId)
-            .filter(|&a| cat.action_name(a).eq_ignore_ascii_case(name))
-            .collect(),
+        Some(index) => {
+            let h = hash_lower(name);
+            let from = index.partition_point(|(k, _)| *k < h);
+            index[from..]
+                .iter()
+                .take_while(|(k, _)| *k == h)
+                .map(|(_, a)| *a)
+                .filter(same)
+                .collect()
+        }
+        None => (0..cat.action_count() as ActionId).filter(same).collect(),
     }
+}
+
+/// FNV-1a of the ASCII-lower-cased bytes.
+fn hash_lower(s: &str) -> u64 {
+    s.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b.to_ascii_lowercase())).wrapping_mul(0x0000_0100_0000_01b3)
+    })
 }
