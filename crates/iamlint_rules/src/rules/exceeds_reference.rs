@@ -129,18 +129,39 @@ fn load(catalog: &Catalog, spec: &str, vars: &Vars) -> Result<Loaded, String> {
 }
 
 /// Whether `spec` names a readable reference that holds a policy, for the command line to
-/// stop with a usage error before checking any file.
+/// stop with a usage error before checking any file. The loaded reference is kept for the
+/// rule, which then does not load it again.
 ///
 /// # Errors
 /// What is wrong with the reference.
 pub fn validate_reference(catalog: &Catalog, spec: &str, vars: &Vars) -> Result<(), String> {
-    load(catalog, spec, vars).map(|_| ())
+    load_once(catalog, spec, vars).map(|_| ())
 }
 
 type Cache = std::sync::Mutex<Vec<((String, Vars), Arc<Loaded>)>>;
 
-fn loaded_reference(cx: &FileContext<'_>, spec: &str) -> Result<Arc<Loaded>, String> {
+/// [`load`], once per process for each reference and placeholder bindings (a run compares
+/// every file with the same reference). Only references loaded against the embedded
+/// catalog are kept: a loaded reference holds sets over its catalog's actions.
+fn load_once(catalog: &Catalog, spec: &str, vars: &Vars) -> Result<Arc<Loaded>, String> {
     static CACHE: std::sync::OnceLock<Cache> = std::sync::OnceLock::new();
+    let Some(cache) = catalog.per_process(&CACHE, Cache::default) else {
+        return load(catalog, spec, vars).map(Arc::new);
+    };
+    let key = (spec.to_string(), vars.clone());
+    if let Ok(c) = cache.lock() {
+        if let Some((_, l)) = c.iter().find(|(k, _)| *k == key) {
+            return Ok(l.clone());
+        }
+    }
+    let loaded = Arc::new(load(catalog, spec, vars)?);
+    if let Ok(mut c) = cache.lock() {
+        c.push((key, loaded.clone()));
+    }
+    Ok(loaded)
+}
+
+fn loaded_reference(cx: &FileContext<'_>, spec: &str) -> Result<Arc<Loaded>, String> {
     // `--var` bindings reach the rule as options `var:NAME`
     let vars: Vars = cx
         .options
@@ -151,19 +172,7 @@ fn loaded_reference(cx: &FileContext<'_>, spec: &str) -> Result<Arc<Loaded>, Str
                 .collect()
         })
         .unwrap_or_default();
-    let key = (spec.to_string(), vars);
-    let cache = CACHE.get_or_init(Cache::default);
-    if let Ok(c) = cache.lock() {
-        if let Some((_, l)) = c.iter().find(|(k, _)| *k == key) {
-            return Ok(l.clone());
-        }
-    }
-    let loaded =
-        Arc::new(load(cx.catalog, spec, &key.1).map_err(|e| format!("cannot compare: {e}"))?);
-    if let Ok(mut c) = cache.lock() {
-        c.push((key, loaded.clone()));
-    }
-    Ok(loaded)
+    load_once(cx.catalog, spec, &vars).map_err(|e| format!("cannot compare: {e}"))
 }
 
 /// Kinds compared with each other: permissions policies (identity, boundary, SCP), trust
