@@ -232,9 +232,7 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, String> {
         if exclude.is_empty() {
             return false;
         }
-        let shown = display_path(p);
-        exclude.is_match(&shown)
-            || p.strip_prefix(&root).is_ok_and(|rel| exclude.is_match(rel))
+        matches_shown_or_relative(|x| exclude.is_match(x), p, &root)
             || canonical_root.as_ref().is_some_and(|r| {
                 std::fs::canonicalize(p)
                     .ok()
@@ -283,10 +281,9 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, String> {
         if args.reference.is_some() {
             return None;
         }
-        let shown = display_path(p);
-        reference_globs.iter().position(|(g, _)| {
-            g.is_match(&shown) || p.strip_prefix(&root).is_ok_and(|rel| g.is_match(rel))
-        })
+        reference_globs
+            .iter()
+            .position(|(g, _)| matches_shown_or_relative(|x| g.is_match(x), p, &root))
     };
 
     let inputs = discover::discover(&args.paths, &is_excluded);
@@ -396,4 +393,10 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, String> {
     Ok(ExitCode::from(
         u8::try_from(report.exit_code(fail_on)).unwrap_or(1),
     ))
+}
+
+/// Whether a config glob (`is_match`) matches `p` as displayed or relative to the config's
+/// root.
+fn matches_shown_or_relative(is_match: impl Fn(&Path) -> bool, p: &Path, root: &Path) -> bool {
+    is_match(Path::new(&display_path(p))) || p.strip_prefix(root).is_ok_and(&is_match)
 }

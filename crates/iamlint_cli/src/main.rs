@@ -10,12 +10,12 @@ mod input;
 use clap::{Parser, Subcommand, ValueEnum};
 use iamlint_policy::{LoadOptions, PolicyKind, Vars};
 use std::path::PathBuf;
+use std::process::ExitCode;
 
 /// mimalloc: the checker allocates many small, short-lived sets and strings per statement;
 /// measured in docs/performance.md.
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-use std::process::ExitCode;
 
 #[derive(Parser)]
 #[command(
