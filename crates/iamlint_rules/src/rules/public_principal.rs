@@ -1,6 +1,8 @@
 use crate::data::{sensitive, NarrowingConditionKey, PublicPrincipal as PublicData};
 use crate::{declare_rule, DocContext, Finding, Rule, RuleInfo, Sink};
-use iamlint_policy::{ConditionClause, ConditionEntry, PolicyKind, SetQualifier, Statement};
+use iamlint_policy::{
+    ConditionClause, ConditionEntry, PolicyKind, PrincipalBlock, SetQualifier, Statement,
+};
 use iamlint_syntax::Span;
 
 declare_rule! {
@@ -51,6 +53,36 @@ declare_rule! {
     }
 }
 
+/// Where and how the principal block of an `Allow` reaches everyone: `NotPrincipal`, or a
+/// `*` principal of a type other than `Service`. `None` otherwise.
+fn public_grant(block: &PrincipalBlock, kind: PolicyKind) -> Option<(Span, String)> {
+    if block.negated {
+        return Some((
+            block.key_span,
+            "`Allow` with `NotPrincipal` applies to everyone except the listed principals"
+                .to_string(),
+        ));
+    }
+    if !block.is_public() {
+        return None;
+    }
+    let v = block
+        .values
+        .iter()
+        .find(|v| v.value.as_literal() == Some("*") && v.principal_type != "Service")?;
+    let written = if block.bare_star {
+        "`Principal` `*`".to_string()
+    } else {
+        format!("`Principal` `{{\"{}\": \"*\"}}`", v.principal_type)
+    };
+    let who = if kind == PolicyKind::Trust {
+        "every AWS principal"
+    } else {
+        "everyone, including anonymous callers"
+    };
+    Some((v.value.span, format!("{written} is {who}")))
+}
+
 impl Rule for PublicPrincipal {
     fn info(&self) -> &'static RuleInfo {
         &Self::INFO
@@ -66,33 +98,9 @@ impl Rule for PublicPrincipal {
                 continue;
             }
             let Some(block) = &st.principal else { continue };
-            let (span, what) =
-                if block.negated {
-                    (
-                    block.key_span,
-                    "`Allow` with `NotPrincipal` applies to everyone except the listed principals"
-                        .to_string(),
-                )
-                } else if block.is_public() {
-                    let Some(v) = block.values.iter().find(|v| {
-                        v.value.as_literal() == Some("*") && v.principal_type != "Service"
-                    }) else {
-                        continue;
-                    };
-                    let written = if block.bare_star {
-                        "`Principal` `*`".to_string()
-                    } else {
-                        format!("`Principal` `{{\"{}\": \"*\"}}`", v.principal_type)
-                    };
-                    let who = if cx.doc.kind == PolicyKind::Trust {
-                        "every AWS principal"
-                    } else {
-                        "everyone, including anonymous callers"
-                    };
-                    (v.value.span, format!("{written} is {who}"))
-                } else {
-                    continue;
-                };
+            let Some((span, what)) = public_grant(block, cx.doc.kind) else {
+                continue;
+            };
             let verdict = narrowing(st, data);
             if verdict.narrows {
                 continue;
