@@ -485,7 +485,6 @@ fn find_witness(
     }
     if first.is_none() {
         if let (Some(a), Search::Found(w)) = (class.iter().next(), result) {
-            fallback = None;
             first = Some(Witness {
                 action: catalog.action_full_name(a),
                 action_id: a,
