@@ -1,4 +1,4 @@
-use super::structure::{exclusive_branches, first_line, thousands};
+use super::structure::{exclusive_branches, first_line, in_branch, thousands};
 use crate::{declare_rule, FileContext, Finding, Rule, RuleInfo, Sink};
 use iamlint_policy::{Document, ElementList, Part, PolicyKind, Statement, Text};
 use std::collections::BTreeMap;
@@ -341,15 +341,21 @@ fn document_size(doc: &Document) -> Size {
         member(&mut s, &mut members, "Statement");
         s.add(2); // []
         let mut n = 0;
-        for (i, st) in doc.statements.iter().enumerate() {
-            // Of two `Fn::If` alternatives only the larger one counts.
-            let size = statement_size(st);
-            let shadowed = doc.statements.iter().enumerate().any(|(j, o)| {
-                j != i && exclusive_branches(&st.path, &o.path) && {
-                    let os = statement_size(o).chars;
-                    os > size.chars || (os == size.chars && j < i)
-                }
-            });
+        let sizes: Vec<Size> = doc.statements.iter().map(statement_size).collect();
+        for (i, (st, &size)) in doc.statements.iter().zip(&sizes).enumerate() {
+            // Of two `Fn::If` alternatives only the larger one counts. Only a statement
+            // inside an `Fn::If` branch has alternatives (most documents have none).
+            let shadowed = in_branch(&st.path)
+                && doc
+                    .statements
+                    .iter()
+                    .zip(&sizes)
+                    .enumerate()
+                    .any(|(j, (o, os))| {
+                        j != i
+                            && exclusive_branches(&st.path, &o.path)
+                            && (os.chars > size.chars || (os.chars == size.chars && j < i))
+                    });
             if shadowed {
                 continue;
             }

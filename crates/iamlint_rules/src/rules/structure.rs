@@ -88,13 +88,20 @@ pub(crate) fn is_repeated_key(doc: &Document, issue: &ModelIssue) -> bool {
     first_negated == Some(negated)
 }
 
+const IF_BRANCH: &str = ".Fn::If[";
+
+/// Whether a logical path goes through a branch of a CloudFormation `Fn::If`: only then
+/// can [`exclusive_branches`] hold for it.
+pub(crate) fn in_branch(path: &str) -> bool {
+    path.contains(IF_BRANCH)
+}
+
 /// Whether two logical paths are different branches of the same CloudFormation `Fn::If`
 /// (only one of them is ever deployed).
 pub(crate) fn exclusive_branches(a: &str, b: &str) -> bool {
-    const IF: &str = ".Fn::If[";
     let mut from = 0;
-    while let Some(i) = a[from..].find(IF) {
-        let end = from + i + IF.len();
+    while let Some(i) = a[from..].find(IF_BRANCH) {
+        let end = from + i + IF_BRANCH.len();
         if b.len() > end && a.as_bytes().get(..end) == b.as_bytes().get(..end) {
             if a.as_bytes().get(end) != b.as_bytes().get(end) {
                 return true;
