@@ -143,7 +143,13 @@ impl Diagnostic {
         h.update([0]);
         h.update(self.message.as_bytes());
         let digest = h.finalize();
-        digest.iter().take(16).map(|b| format!("{b:02x}")).collect()
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        let mut out = String::with_capacity(32);
+        for b in digest.iter().take(16) {
+            out.push(char::from(HEX[usize::from(b >> 4)]));
+            out.push(char::from(HEX[usize::from(b & 15)]));
+        }
+        out
     }
 
     /// The stored fingerprint, or a freshly computed one when the field is empty.
