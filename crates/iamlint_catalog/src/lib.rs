@@ -120,6 +120,68 @@ pub struct Catalog {
     strings: Cow<'static, str>,
     sections: [Section; blob::SECTION_COUNT],
     provenance: Provenance,
+    /// [`Catalog::find_action`]'s hash index, built once the process has looked up enough
+    /// names for it to pay off (a single-file check never builds it).
+    action_hash: ActionHashSlot,
+}
+
+/// Lookups answered by binary search before [`ActionHash`] is built: the build reads every
+/// action name once (about half a millisecond).
+const ACTION_HASH_AFTER: usize = 4096;
+
+#[derive(Default)]
+struct ActionHashSlot {
+    lookups: std::sync::atomic::AtomicUsize,
+    index: std::sync::OnceLock<ActionHash>,
+}
+
+/// Open addressing over the lower-case action keys: slot = id + 1, 0 = empty.
+struct ActionHash {
+    slots: Vec<u32>,
+}
+
+impl ActionHash {
+    fn build(cat: &Catalog) -> ActionHash {
+        let n = cat.action_count();
+        let size = (2 * n).next_power_of_two().max(16);
+        let mut slots = vec![0u32; size];
+        for a in 0..n {
+            let mut i = key_hash(cat.action_key(a as ActionId).as_bytes()) as usize & (size - 1);
+            while slots[i] != 0 {
+                i = (i + 1) & (size - 1);
+            }
+            slots[i] = a as u32 + 1;
+        }
+        ActionHash { slots }
+    }
+
+    fn find(&self, cat: &Catalog, lower: &[u8]) -> Option<ActionId> {
+        let mask = self.slots.len() - 1;
+        let mut i = key_hash(lower) as usize & mask;
+        loop {
+            let slot = *self.slots.get(i)?;
+            if slot == 0 {
+                return None;
+            }
+            let id = (slot - 1) as ActionId;
+            if cat.action_key(id).as_bytes() == lower {
+                return Some(id);
+            }
+            i = (i + 1) & mask;
+        }
+    }
+}
+
+/// A fast multiplicative hash of a short byte string (not for untrusted-collision use:
+/// the table holds catalog keys only, and a probe sequence ends at the first empty slot).
+fn key_hash(bytes: &[u8]) -> u64 {
+    let mut h: u64 = bytes.len() as u64;
+    for chunk in bytes.chunks(8) {
+        let mut w = [0u8; 8];
+        w[..chunk.len()].copy_from_slice(chunk);
+        h = (h.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+    h ^ (h >> 29)
 }
 
 impl std::fmt::Debug for Catalog {
@@ -322,6 +384,7 @@ impl Catalog {
             strings: Cow::Borrowed(""),
             sections: [Section::default(); blob::SECTION_COUNT],
             provenance: Provenance::default(),
+            action_hash: ActionHashSlot::default(),
         }
     }
 
@@ -373,6 +436,7 @@ impl Catalog {
             strings,
             sections,
             provenance: Provenance::default(),
+            action_hash: ActionHashSlot::default(),
         };
         let m = |i: usize| cat.str(cat.u32_at(blob::META, i)).to_owned();
         cat.provenance = Provenance {
@@ -569,23 +633,51 @@ impl Catalog {
                 owned.as_bytes()
             }
         };
+        if let Some(index) = self.action_hash() {
+            return index.find(self, lower);
+        }
         let n = self.action_count();
         let i = partition_point(n, |i| self.action_key(i as ActionId).as_bytes() < lower);
         (i < n && self.action_key(i as ActionId).as_bytes() == lower).then_some(i as ActionId)
+    }
+
+    /// The hash index, once enough lookups have been made for building it to pay off.
+    fn action_hash(&self) -> Option<&ActionHash> {
+        use std::sync::atomic::Ordering::Relaxed;
+        let slot = &self.action_hash;
+        if let Some(index) = slot.index.get() {
+            return Some(index);
+        }
+        if slot.lookups.fetch_add(1, Relaxed) < ACTION_HASH_AFTER {
+            return None;
+        }
+        Some(slot.index.get_or_init(|| ActionHash::build(self)))
     }
 
     /// Every action whose key starts with `lower_prefix` (compared case-insensitively):
     /// `s3:get` gives every `s3:Get*`; `s3` gives `s3:*`, `s3-object-lambda:*`,
     /// `s3express:*`, ...
     pub fn action_range_with_prefix(&self, lower_prefix: &str) -> Range<ActionId> {
-        let n = self.action_count();
+        // With the whole service part given (`s3:get`), only that service's actions (a
+        // short, contiguous run) are searched.
+        let within = match lower_prefix.split_once(':') {
+            Some((service, _)) => match self.service_by_prefix(service) {
+                Some(s) => self.service_actions(s),
+                None => return 0..0,
+            },
+            None => 0..self.action_count() as ActionId,
+        };
+        let (base, n) = (within.start as usize, within.len());
         let start = partition_point(n, |i| {
-            cmp_ci(self.action_key(i as ActionId), lower_prefix).is_lt()
+            cmp_ci(self.action_key((base + i) as ActionId), lower_prefix).is_lt()
         });
         let len = partition_point(n - start, |j| {
-            starts_with_ci(self.action_key((start + j) as ActionId), lower_prefix)
+            starts_with_ci(
+                self.action_key((base + start + j) as ActionId),
+                lower_prefix,
+            )
         });
-        start as ActionId..(start + len) as ActionId
+        (base + start) as ActionId..(base + start + len) as ActionId
     }
 
     pub fn access_level(&self, a: ActionId) -> AccessLevel {
@@ -761,5 +853,55 @@ mod tests {
         let mut good = EMBEDDED_BLOB.to_vec();
         good.truncate(200);
         assert!(Catalog::from_blob(good).is_err());
+    }
+
+    /// The hash index answers exactly as the binary search does: every action (in any
+    /// case), and nothing for names that are not in the catalog.
+    #[test]
+    fn action_hash_agrees_with_binary_search() {
+        let cat = Catalog::embedded();
+        let index = ActionHash::build(cat);
+        let by_search = |lower: &[u8]| {
+            let n = cat.action_count();
+            let i = partition_point(n, |i| cat.action_key(i as ActionId).as_bytes() < lower);
+            (i < n && cat.action_key(i as ActionId).as_bytes() == lower).then_some(i as ActionId)
+        };
+        for a in 0..cat.action_count() as ActionId {
+            let key = cat.action_key(a);
+            assert_eq!(index.find(cat, key.as_bytes()), Some(a), "{key}");
+            assert_eq!(by_search(key.as_bytes()), Some(a));
+            let missing = format!("{key}x");
+            assert_eq!(
+                index.find(cat, missing.as_bytes()),
+                by_search(missing.as_bytes())
+            );
+            let cut = &key[..key.len() - 1];
+            assert_eq!(
+                index.find(cat, cut.as_bytes()),
+                by_search(cut.as_bytes()),
+                "{cut}"
+            );
+        }
+        for name in [
+            "",
+            ":",
+            "s3:",
+            "nosuch:action",
+            "s3:getobject ",
+            "S3:GETOBJECT",
+        ] {
+            assert_eq!(
+                index.find(cat, name.as_bytes()),
+                by_search(name.as_bytes()),
+                "{name}"
+            );
+        }
+        // Past the threshold the public lookup uses the index, case-insensitively.
+        for _ in 0..=ACTION_HASH_AFTER {
+            let _ = cat.find_action("s3:GetObject");
+        }
+        assert!(cat.action_hash.index.get().is_some());
+        assert_eq!(cat.find_action("S3:getOBJECT"), by_search(b"s3:getobject"));
+        assert!(cat.find_action("s3:GetObjectt").is_none());
     }
 }
