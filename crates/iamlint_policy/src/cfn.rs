@@ -238,7 +238,7 @@ pub fn extract(
                 Value::Seq(items) if intrinsic(v).is_none() => items
                     .iter()
                     .enumerate()
-                    .map(|(i, n)| (n, format!("{path}[{i}]")))
+                    .map(|(i, n)| (n, crate::path::index(&path, i)))
                     .collect(),
                 _ => vec![(v, path.clone())],
             };

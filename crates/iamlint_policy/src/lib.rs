@@ -12,6 +12,7 @@ pub mod graph;
 mod load;
 pub mod model;
 pub mod normalize;
+pub mod path;
 pub mod text;
 
 pub use load::{

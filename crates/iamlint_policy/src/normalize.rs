@@ -1,7 +1,8 @@
 //! A policy document node → [`Document`]. The one place that knows the JSON shapes.
 
 use crate::model::*;
-use crate::text::{intrinsic, is_no_value, text_of, Vars};
+use crate::path;
+use crate::text::{intrinsic, is_no_value, parts_of, Vars};
 use iamlint_syntax::{Entry, Node, Value};
 
 const DOC_KEYS: &[&str] = &["Version", "Id", "Statement"];
@@ -46,14 +47,20 @@ impl Ctx<'_> {
         );
     }
 
-    fn text(&mut self, node: &Node, path: &str, element: &str) -> Option<Text> {
-        match text_of(node, path, self.vars) {
-            Ok(t) => Some(t),
+    /// The value at `path` (given owned: it moves into the [`Text`]) as text, or an issue
+    /// naming `element` when it is not a string.
+    fn text(&mut self, node: &Node, path: String, element: impl std::fmt::Display) -> Option<Text> {
+        match parts_of(node, self.vars) {
+            Ok(parts) => Some(Text {
+                parts,
+                span: node.span,
+                path,
+            }),
             Err(ty) => {
                 self.issue(
                     IssueKind::WrongType,
                     node.span,
-                    path,
+                    &path,
                     format!("`{element}` must be a string, found {} {ty}", article(ty)),
                 );
                 None
@@ -96,11 +103,7 @@ fn levenshtein(a: &str, b: &str) -> usize {
 }
 
 fn join(prefix: &str, key: &str) -> String {
-    if prefix.is_empty() {
-        key.to_string()
-    } else {
-        format!("{prefix}.{key}")
-    }
+    path::member(prefix, key)
 }
 
 /// Normalize a document node. `path` is its logical path (empty for a whole file).
@@ -135,8 +138,8 @@ pub fn normalize_document(
     for e in map {
         let p = join(&path, &e.key);
         match e.key.as_str() {
-            "Version" => doc.version = cx.text(&e.value, &p, "Version"),
-            "Id" => doc.id = cx.text(&e.value, &p, "Id"),
+            "Version" => doc.version = cx.text(&e.value, p.clone(), "Version"),
+            "Id" => doc.id = cx.text(&e.value, p.clone(), "Id"),
             "Statement" => {
                 doc.statement_key_span = Some(e.key_span);
                 statements(&mut cx, e, &p, &mut doc.statements);
@@ -183,7 +186,7 @@ fn statements(cx: &mut Ctx<'_>, e: &Entry, p: &str, out: &mut Vec<Statement>) {
                 );
             }
             for (i, item) in items.iter().enumerate() {
-                statement_item(cx, item, format!("{p}[{i}]"), out);
+                statement_item(cx, item, path::index(p, i), out);
             }
         }
         _ => statement_item(cx, &e.value, p.to_string(), out),
@@ -239,9 +242,9 @@ fn statement(cx: &mut Ctx<'_>, node: &Node, path: String, out: &mut Vec<Statemen
     for e in map {
         let p = join(&path, &e.key);
         match e.key.as_str() {
-            "Sid" => st.sid = cx.text(&e.value, &p, "Sid"),
+            "Sid" => st.sid = cx.text(&e.value, p.clone(), "Sid"),
             "Effect" => {
-                st.effect_text = cx.text(&e.value, &p, "Effect");
+                st.effect_text = cx.text(&e.value, p.clone(), "Effect");
                 st.effect = match st.effect_text.as_ref().and_then(|t| t.as_literal()) {
                     Some("Allow") => Some(Effect::Allow),
                     Some("Deny") => Some(Effect::Deny),
@@ -284,7 +287,7 @@ fn list_element(cx: &mut Ctx<'_>, e: &Entry, p: &str, base: &str, slot: &mut Opt
         key_span: e.key_span,
         span: e.value.span,
         path: p.to_string(),
-        items: Vec::new(),
+        items: Vec::with_capacity(e.value.as_seq().map_or(1, <[Node]>::len)),
         scalar: true,
     };
     match &e.value.value {
@@ -294,7 +297,7 @@ fn list_element(cx: &mut Ctx<'_>, e: &Entry, p: &str, base: &str, slot: &mut Opt
                 if is_no_value(item) {
                     continue;
                 }
-                if let Some(t) = cx.text(item, &format!("{p}[{i}]"), &e.key) {
+                if let Some(t) = cx.text(item, path::index(p, i), &e.key) {
                     list.items.push(t);
                 }
             }
@@ -308,7 +311,7 @@ fn list_element(cx: &mut Ctx<'_>, e: &Entry, p: &str, base: &str, slot: &mut Opt
             }
         }
         _ => {
-            if let Some(t) = cx.text(&e.value, p, &e.key) {
+            if let Some(t) = cx.text(&e.value, p.to_string(), &e.key) {
                 if t.as_literal() == Some("") {
                     cx.issue(
                         IssueKind::EmptyValue,
@@ -362,7 +365,7 @@ fn principal(cx: &mut Ctx<'_>, e: &Entry, p: &str, slot: &mut Option<PrincipalBl
         }
         Value::Map(entries) if intrinsic(&e.value).is_none() => {
             for pe in entries {
-                let pp = format!("{p}.{}", pe.key);
+                let pp = path::member(p, &pe.key);
                 if !matches!(
                     pe.key.as_str(),
                     "AWS" | "Service" | "Federated" | "CanonicalUser"
@@ -382,7 +385,7 @@ fn principal(cx: &mut Ctx<'_>, e: &Entry, p: &str, slot: &mut Option<PrincipalBl
                     Value::Seq(items) if intrinsic(&pe.value).is_none() => items
                         .iter()
                         .enumerate()
-                        .map(|(i, n)| (n, format!("{pp}[{i}]")))
+                        .map(|(i, n)| (n, path::index(&pp, i)))
                         .collect(),
                     _ => vec![(&pe.value, pp.clone())],
                 };
@@ -390,7 +393,7 @@ fn principal(cx: &mut Ctx<'_>, e: &Entry, p: &str, slot: &mut Option<PrincipalBl
                     if is_no_value(n) {
                         continue;
                     }
-                    if let Some(t) = cx.text(n, &ip, &format!("Principal.{}", pe.key)) {
+                    if let Some(t) = cx.text(n, ip, format_args!("Principal.{}", pe.key)) {
                         block.values.push(PrincipalValue {
                             principal_type: pe.key.clone(),
                             value: t,
@@ -416,7 +419,7 @@ fn condition(cx: &mut Ctx<'_>, e: &Entry, p: &str) -> Option<Condition> {
         clauses: Vec::new(),
     };
     for op in ops {
-        let op_path = format!("{p}.{}", op.key);
+        let op_path = path::member(p, &op.key);
         let operator = Operator::parse(&op.key);
         let operator_text = Text::literal(op.key.clone(), op.key_span, op_path.clone());
         let Some(keys) = op.value.as_map().filter(|_| intrinsic(&op.value).is_none()) else {
@@ -429,12 +432,12 @@ fn condition(cx: &mut Ctx<'_>, e: &Entry, p: &str) -> Option<Condition> {
             entries: Vec::new(),
         };
         for k in keys {
-            let kp = format!("{op_path}.{}", k.key);
+            let kp = path::member(&op_path, &k.key);
             let key = Text::literal(k.key.clone(), k.key_span, kp.clone());
             let mut values = Vec::new();
             let scalar = !matches!(k.value.value, Value::Seq(_)) || intrinsic(&k.value).is_some();
             if scalar {
-                if let Some(t) = cx.text(&k.value, &kp, &k.key) {
+                if let Some(t) = cx.text(&k.value, kp.clone(), &k.key) {
                     values.push(t);
                 }
             } else if let Some(items) = k.value.as_seq() {
@@ -447,7 +450,7 @@ fn condition(cx: &mut Ctx<'_>, e: &Entry, p: &str) -> Option<Condition> {
                     );
                 }
                 for (i, n) in items.iter().enumerate() {
-                    if let Some(t) = cx.text(n, &format!("{kp}[{i}]"), &k.key) {
+                    if let Some(t) = cx.text(n, path::index(&kp, i), &k.key) {
                         values.push(t);
                     }
                 }

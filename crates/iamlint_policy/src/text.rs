@@ -104,15 +104,20 @@ pub fn is_no_value(node: &Node) -> bool {
 /// Convert a scalar or intrinsic to a [`Text`]. `Err(type name)` when the node is a
 /// collection that is not an intrinsic (or null).
 pub fn text_of(node: &Node, path: &str, vars: &Vars) -> Result<Text, &'static str> {
-    let mut parts = Vec::new();
-    push_node(node, vars, &mut parts, 0)?;
-    let mut text = Text {
-        parts,
+    Ok(Text {
+        parts: parts_of(node, vars)?,
         span: node.span,
         path: path.to_string(),
-    };
-    normalize_parts(&mut text.parts);
-    Ok(text)
+    })
+}
+
+/// The parts of [`text_of`]'s text.
+pub(crate) fn parts_of(node: &Node, vars: &Vars) -> Result<Vec<Part>, &'static str> {
+    // Most values are one literal: room for exactly that.
+    let mut parts = Vec::with_capacity(1);
+    push_node(node, vars, &mut parts, 0)?;
+    normalize_parts(&mut parts);
+    Ok(parts)
 }
 
 fn push_node(
@@ -333,6 +338,14 @@ fn template_var(s: &str) -> Option<(usize, &str)> {
 
 /// Merge adjacent literals and drop empty ones.
 pub fn normalize_parts(parts: &mut Vec<Part>) {
+    let is_empty = |p: &Part| matches!(p, Part::Literal(s) if s.is_empty());
+    let already = !parts.iter().any(is_empty)
+        && !parts
+            .windows(2)
+            .any(|w| matches!(w, [Part::Literal(_), Part::Literal(_)]));
+    if already {
+        return;
+    }
     let mut out: Vec<Part> = Vec::with_capacity(parts.len());
     for p in parts.drain(..) {
         match (out.last_mut(), p) {
