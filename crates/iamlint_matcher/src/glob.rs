@@ -12,7 +12,12 @@
 //! containment) one opaque symbol per policy variable. A question about all
 //! strings is answered exactly by asking it about strings over that alphabet.
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::VecDeque;
+
+/// The searches' visited sets: small keys hashed many times, never from untrusted choice
+/// of key (states of the automata), so a fast fixed hasher.
+type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedState>;
+type HashSet<K> = std::collections::HashSet<K, foldhash::fast::FixedState>;
 
 /// One element of a compiled pattern.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -364,7 +369,7 @@ fn covers_one_word(pn: &Nfa, q: &[Tok], syms: &[Sym], nonempty: bool) -> bool {
     let accept = 1u64 << pn.n;
     let m = q.len();
     let start = (0usize, close(1), false);
-    let mut seen: HashSet<(usize, u64, bool)> = HashSet::from([start]);
+    let mut seen: HashSet<(usize, u64, bool)> = HashSet::from_iter([start]);
     let mut queue = VecDeque::from([start]);
     while let Some((i, set, consumed)) = queue.pop_front() {
         if i == m && (consumed || !nonempty) && set & accept == 0 {
@@ -397,7 +402,7 @@ fn covers_one_word(pn: &Nfa, q: &[Tok], syms: &[Sym], nonempty: bool) -> bool {
 /// [`covers`] for patterns of any length.
 fn covers_any(pn: &Nfa, q: &[Tok], syms: &[Sym], nonempty: bool) -> bool {
     let m = q.len();
-    let mut seen: HashSet<(usize, Bits, bool)> = HashSet::new();
+    let mut seen: HashSet<(usize, Bits, bool)> = HashSet::default();
     let mut queue = VecDeque::new();
     let start = (0usize, pn.start(), false);
     seen.insert(start.clone());
@@ -455,7 +460,7 @@ fn intersection_example_any(
     nonempty: bool,
 ) -> Option<String> {
     type State = (Bits, Bits, bool);
-    let mut parent: HashMap<State, Option<(State, char)>> = HashMap::new();
+    let mut parent: HashMap<State, Option<(State, char)>> = HashMap::default();
     let start: State = (an.start(), bn.start(), false);
     parent.insert(start.clone(), None);
     let mut queue = VecDeque::from([start]);
@@ -528,7 +533,7 @@ fn intersection_example_one_word(
         usize::MAX,
         other,
     )];
-    let mut seen: HashSet<(u64, u64, bool)> = HashSet::new();
+    let mut seen: HashSet<(u64, u64, bool)> = HashSet::default();
     if let Some(&(sa, sb, consumed, _, _)) = states.first() {
         seen.insert((sa, sb, consumed));
     }

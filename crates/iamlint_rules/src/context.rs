@@ -128,7 +128,11 @@ pub struct DocContext<'a> {
     pub(crate) grants: std::cell::OnceCell<Vec<crate::rules::grant_support::Grant<'a>>>,
     /// Condition keys resolved so far (four rules look up every key).
     pub(crate) keys: std::cell::RefCell<
-        std::collections::HashMap<String, crate::rules::catalog_support::KeyLookup<'a>>,
+        std::collections::HashMap<
+            String,
+            crate::rules::catalog_support::KeyLookup<'a>,
+            foldhash::fast::FixedState,
+        >,
     >,
 }
 

@@ -2,7 +2,7 @@ use crate::{declare_rule, DocContext, Finding, Rule, RuleInfo, Sink};
 use iamlint_matcher::ActionPattern;
 use iamlint_policy::graph::ActionItem;
 use iamlint_policy::ElementList;
-use std::collections::HashMap;
+type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedState>;
 
 declare_rule! {
     /// ## What it does
@@ -116,7 +116,7 @@ fn redundant_items(list: &ElementList, expanded: &[ActionItem]) -> Vec<(usize, u
     // one action) is covered by a wildcard pattern exactly when the pattern's expansion
     // holds the action: the pattern matches the catalog's spelling of the name, which is
     // the item's text up to case.
-    let mut first_of: HashMap<NameKey, usize> = HashMap::new();
+    let mut first_of: HashMap<NameKey, usize> = HashMap::default();
     // covered_by[i]: items j != i that cover item i (for equivalent items, only earlier j),
     // ascending.
     let mut covered_by: Vec<Vec<usize>> = vec![Vec::new(); texts.len()];
