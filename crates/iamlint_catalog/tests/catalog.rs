@@ -442,6 +442,17 @@ proptest! {
         let other = set_of(&oracle.iter().copied().filter(|i| i % 2 == 0).collect::<Vec<_>>());
         prop_assert!(other.is_subset(&set));
         prop_assert_eq!(set.is_subset(&other), oracle.iter().all(|i| i % 2 == 0));
+        // bounds, and subset tests against a set that is neither a subset nor a superset
+        prop_assert_eq!(
+            set.bounds(),
+            oracle.first().copied().zip(oracle.last().copied())
+        );
+        let mut shifted_oracle: BTreeSet<u32> = oracle.iter().map(|i| (i + 1) % U).collect();
+        shifted_oracle.extend(oracle.iter().copied().filter(|i| i % 3 == 0));
+        let shifted = set_of(&shifted_oracle.iter().copied().collect::<Vec<_>>());
+        prop_assert_eq!(set.is_subset(&shifted), oracle.is_subset(&shifted_oracle));
+        prop_assert_eq!(shifted.is_subset(&set), shifted_oracle.is_subset(&oracle));
+        prop_assert_eq!(set.complement().is_subset(&set), oracle.len() == U as usize);
     }
 }
 

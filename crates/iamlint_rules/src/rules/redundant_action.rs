@@ -1,4 +1,5 @@
 use crate::{declare_rule, DocContext, Finding, Rule, RuleInfo, Sink};
+use iamlint_catalog::{ActionId, ActionSet};
 use iamlint_matcher::ActionPattern;
 use iamlint_policy::graph::ActionItem;
 use iamlint_policy::ElementList;
@@ -93,8 +94,23 @@ fn redundant_items(list: &ElementList, expanded: &[ActionItem]) -> Vec<(usize, u
         Some(ActionItem::Expanded(s)) => Some(s),
         _ => None,
     };
+    // (the smallest and largest action of each expansion first: most pairs of patterns
+    // name different services, whose id ranges do not nest)
+    let bounds: Vec<Option<(ActionId, ActionId)>> = (0..expanded.len())
+        .map(|i| set(i).and_then(ActionSet::bounds))
+        .collect();
     let may_cover = |j: usize, i: usize| match (set(j), set(i)) {
-        (Some(q), Some(p)) => p.is_subset(q),
+        (Some(q), Some(p)) => {
+            let enclosed = match (
+                bounds.get(j).copied().flatten(),
+                bounds.get(i).copied().flatten(),
+            ) {
+                (Some((qlo, qhi)), Some((plo, phi))) => qlo <= plo && phi <= qhi,
+                (_, None) => true,
+                (None, Some(_)) => false,
+            };
+            enclosed && p.is_subset(q)
+        }
         _ => true,
     };
     let texts: Vec<Option<&str>> = list.items.iter().map(|t| t.as_literal()).collect();
