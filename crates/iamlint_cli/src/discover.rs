@@ -93,7 +93,13 @@ pub fn discover(paths: &[PathBuf], exclude: &(dyn Fn(&Path) -> bool + Sync)) -> 
                     })
                 });
             let mut found = found.into_inner().unwrap_or_default();
-            found.sort();
+            // By the path's bytes (as the report orders files by name), not component by
+            // component: the walk's order is not reproducible, this one is, and it is cheap.
+            found.sort_unstable_by(|a, b| {
+                a.path()
+                    .map(Path::as_os_str)
+                    .cmp(&b.path().map(Path::as_os_str))
+            });
             out.extend(found);
         } else {
             out.push(Input::Explicit(p.clone()));

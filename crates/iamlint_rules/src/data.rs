@@ -591,7 +591,15 @@ fn aws_managed_policy_names() -> impl Iterator<Item = &'static str> {
 /// Whether `name` is the name of an AWS managed policy (`rules/aws-managed-policy-names.txt`,
 /// deprecated ones included). Case-sensitive, as IAM policy names are.
 pub fn is_aws_managed_policy_name(name: &str) -> bool {
-    aws_managed_policy_names().any(|l| l == name)
+    static SORTED: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
+    SORTED
+        .get_or_init(|| {
+            let mut names: Vec<&'static str> = aws_managed_policy_names().collect();
+            names.sort_unstable();
+            names
+        })
+        .binary_search(&name)
+        .is_ok()
 }
 
 /// How many names `rules/aws-managed-policy-names.txt` holds.
