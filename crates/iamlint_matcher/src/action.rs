@@ -305,7 +305,9 @@ impl ActionPattern {
 
     /// Whether some action name is matched by both patterns.
     pub fn overlaps(&self, other: &ActionPattern) -> bool {
-        self.intersection_example(other).is_some()
+        let (ps, pa) = self.part_toks();
+        let (qs, qa) = other.part_toks();
+        glob::intersects(&ps, &qs, true) && glob::intersects(&pa, &qa, true)
     }
 
     /// A shortest action name (lower case) matched by both patterns, if any. It

@@ -43,6 +43,21 @@ pub struct ArnPattern {
     /// Compiled automaton when there are no variables, built on the first match (most
     /// patterns of a policy are only compared, never matched).
     nfa: std::sync::OnceLock<Option<Nfa>>,
+    /// What [`crate::ArnFormat::quickly_named_by`] reads of the pattern, computed on first
+    /// use (the pattern is compared with many formats).
+    probe: std::sync::OnceLock<Probe>,
+}
+
+/// One concrete string the pattern matches, and what the cheap format tests need.
+#[derive(Clone, Debug)]
+pub(crate) struct Probe {
+    /// The pattern with every wildcard and variable read as `x`: a string it matches.
+    pub(crate) text: String,
+    /// Whether the pattern has neither wildcard nor variable: `text` is then the only
+    /// string it matches.
+    pub(crate) exact: bool,
+    /// The service field, when it and the fields before it are literal.
+    pub(crate) service: Option<String>,
 }
 
 impl ArnPattern {
@@ -107,6 +122,22 @@ impl ArnPattern {
             toks,
             vars,
             nfa: std::sync::OnceLock::new(),
+            probe: std::sync::OnceLock::new(),
+        })
+    }
+
+    pub(crate) fn probe(&self) -> &Probe {
+        self.probe.get_or_init(|| Probe {
+            text: self
+                .toks
+                .iter()
+                .map(|t| match t {
+                    Tok::Lit(c) => *c,
+                    _ => 'x',
+                })
+                .collect(),
+            exact: self.toks.iter().all(|t| matches!(t, Tok::Lit(_))),
+            service: literal_service(&self.raw).map(str::to_owned),
         })
     }
 
@@ -217,7 +248,11 @@ impl ArnPattern {
     /// to possibly hold any value, independently at each occurrence, so this
     /// over-approximates when one variable occurs more than once.
     pub fn overlaps(&self, other: &ArnPattern) -> bool {
-        self.intersection_example(other).is_some()
+        glob::intersects(
+            &glob::vars_as_wildcards(&self.toks),
+            &glob::vars_as_wildcards(&other.toks),
+            false,
+        )
     }
 
     /// A shortest string matched by both patterns (variables as in
@@ -357,6 +392,15 @@ impl std::str::FromStr for ArnPattern {
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         ArnPattern::parse(s)
     }
+}
+
+/// The service field of an ARN pattern, when it and the fields before it are literal.
+fn literal_service(pattern: &str) -> Option<&str> {
+    let mut it = pattern.splitn(4, ':');
+    let fields = [it.next()?, it.next()?, it.next()?];
+    it.next()?;
+    let literal = |f: &str| !f.contains(['*', '?', '$', '<', '{']);
+    fields.iter().all(|f| literal(f)).then_some(fields[2])
 }
 
 #[cfg(test)]

@@ -451,6 +451,54 @@ pub(crate) fn intersection_example(a: &[Tok], b: &[Tok], nonempty: bool) -> Opti
     intersection_example_any(&an, &bn, &syms, other, nonempty)
 }
 
+/// Whether some string (non-empty if `nonempty`) is matched by both `a` and `b`:
+/// [`intersection_example`]`.is_some()`, without looking for the shortest example, so
+/// the search can stop at the first common string it meets.
+pub(crate) fn intersects(a: &[Tok], b: &[Tok], nonempty: bool) -> bool {
+    let (syms, other) = alphabet(a, b, false);
+    let (an, bn) = (Nfa::new(a), Nfa::new(b));
+    if an.words == 1 && bn.words == 1 {
+        return intersects_one_word(&an, &bn, &syms, nonempty);
+    }
+    intersection_example_any(&an, &bn, &syms, other, nonempty).is_some()
+}
+
+/// [`intersects`] for two patterns of at most 63 tokens each: depth first over the
+/// product of the two one-word automata.
+fn intersects_one_word(an: &Nfa, bn: &Nfa, syms: &[Sym], nonempty: bool) -> bool {
+    let table: Vec<(u64, u64, u64, u64)> = syms
+        .iter()
+        .map(|&sym| {
+            let (a_adv, a_stay) = an.masks(sym, 0);
+            let (b_adv, b_stay) = bn.masks(sym, 0);
+            (a_adv, a_stay, b_adv, b_stay)
+        })
+        .collect();
+    let a_stars = an.any_star.first().copied().unwrap_or(0);
+    let b_stars = bn.any_star.first().copied().unwrap_or(0);
+    let (a_accept, b_accept) = (1u64 << an.n, 1u64 << bn.n);
+    let start = (close_word(1, a_stars), close_word(1, b_stars), false);
+    let mut seen: HashSet<(u64, u64, bool)> = HashSet::default();
+    seen.insert(start);
+    let mut stack = vec![start];
+    while let Some((sa, sb, consumed)) = stack.pop() {
+        if (consumed || !nonempty) && sa & a_accept != 0 && sb & b_accept != 0 {
+            return true;
+        }
+        for &(a_adv, a_stay, b_adv, b_stay) in &table {
+            let na = close_word(((sa & a_adv) << 1) | (sa & a_stay), a_stars);
+            if na == 0 {
+                continue;
+            }
+            let nb = close_word(((sb & b_adv) << 1) | (sb & b_stay), b_stars);
+            if nb != 0 && seen.insert((na, nb, true)) {
+                stack.push((na, nb, true));
+            }
+        }
+    }
+    false
+}
+
 /// [`intersection_example`] for patterns of any length.
 fn intersection_example_any(
     an: &Nfa,
@@ -644,6 +692,25 @@ mod tests {
             prop_assert_eq!(
                 intersection_example_one_word(&an, &bn, &syms, other, nonempty),
                 intersection_example_any(&an, &bn, &syms, other, nonempty)
+            );
+        }
+
+        /// The depth-first test answers as the shortest-example search does, and its
+        /// one-word form as the general one.
+        #[test]
+        fn intersects_agrees_with_intersection_example(
+            a in prop::collection::vec(tok(), 0..12),
+            b in prop::collection::vec(tok(), 0..12),
+            nonempty: bool,
+        ) {
+            let expected = intersection_example(&a, &b, nonempty).is_some();
+            prop_assert_eq!(intersects(&a, &b, nonempty), expected);
+            let (syms, other) = alphabet(&a, &b, false);
+            let (an, bn) = (Nfa::new(&a), Nfa::new(&b));
+            prop_assert_eq!(intersects_one_word(&an, &bn, &syms, nonempty), expected);
+            prop_assert_eq!(
+                intersection_example_any(&an, &bn, &syms, other, nonempty).is_some(),
+                expected
             );
         }
     }
