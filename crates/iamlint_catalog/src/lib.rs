@@ -123,6 +123,21 @@ pub struct Catalog {
     /// [`Catalog::find_action`]'s hash index, built once the process has looked up enough
     /// names for it to pay off (a single-file check never builds it).
     action_hash: ActionHashSlot,
+    /// [`Catalog::condition_key`]'s templates grouped by service, built on first use.
+    key_templates: std::sync::OnceLock<KeyTemplateIndex>,
+}
+
+/// The templated condition keys (`aws:RequestTag/${TagKey}`) by the service part of their
+/// name. A template can match a key only when its literal start is a prefix of the key;
+/// when that start holds the template's first `:`, the key's text before its first `:`
+/// is the template's: only that service's templates need testing.
+#[derive(Default)]
+struct KeyTemplateIndex {
+    /// (lower-cased text before the first `:`, position in the templates section),
+    /// sorted.
+    by_service: Vec<(String, u32)>,
+    /// Templates with a placeholder before their first `:`: always tested.
+    always: Vec<u32>,
 }
 
 /// Lookups answered by binary search before [`ActionHash`] is built: the build reads every
@@ -385,6 +400,7 @@ impl Catalog {
             sections: [Section::default(); blob::SECTION_COUNT],
             provenance: Provenance::default(),
             action_hash: ActionHashSlot::default(),
+            key_templates: std::sync::OnceLock::new(),
         }
     }
 
@@ -437,6 +453,7 @@ impl Catalog {
             sections,
             provenance: Provenance::default(),
             action_hash: ActionHashSlot::default(),
+            key_templates: std::sync::OnceLock::new(),
         };
         let m = |i: usize| cat.str(cat.u32_at(blob::META, i)).to_owned();
         cat.provenance = Provenance {
@@ -747,10 +764,23 @@ impl Catalog {
         if i < n && cmp_ci(name(i), key).is_eq() {
             return Some(self.key_info(blob::KEY_INDEX, i));
         }
-        // templated keys: the most specific (longest) template that matches
+        // templated keys: the most specific (longest) template that matches, the first
+        // in the section among equally long ones
+        let index = self.key_templates.get_or_init(|| self.key_template_index());
+        let service = key.split(':').next().unwrap_or("");
+        let from = index
+            .by_service
+            .partition_point(|(s, _)| cmp_ci(s, service).is_lt());
+        let mut candidates: Vec<u32> = index.by_service[from..]
+            .iter()
+            .take_while(|(s, _)| cmp_ci(s, service).is_eq())
+            .map(|&(_, t)| t)
+            .chain(index.always.iter().copied())
+            .collect();
+        candidates.sort_unstable();
         let mut best: Option<usize> = None;
-        for t in 0..self.sections[blob::KEY_TEMPLATES].len / 4 {
-            let row = self.u32_at(blob::KEY_TEMPLATES, t) as usize;
+        for t in candidates {
+            let row = self.u32_at(blob::KEY_TEMPLATES, t as usize) as usize;
             let template = name(row);
             if template_matches(template, key)
                 && best.is_none_or(|b| name(b).len() < template.len())
@@ -759,6 +789,25 @@ impl Catalog {
             }
         }
         best.map(|row| self.key_info(blob::KEY_INDEX, row))
+    }
+
+    fn key_template_index(&self) -> KeyTemplateIndex {
+        let mut index = KeyTemplateIndex::default();
+        for t in 0..self.sections[blob::KEY_TEMPLATES].len / 4 {
+            let row = self.u32_at(blob::KEY_TEMPLATES, t) as usize;
+            let template = self.str(self.field(blob::KEY_INDEX, row, 0));
+            let colon = template.find(':');
+            let placeholder = template.find(['$', '<']);
+            let t = t as u32;
+            match colon {
+                Some(c) if placeholder.is_none_or(|p| c < p) => index
+                    .by_service
+                    .push((template[..c].to_ascii_lowercase(), t)),
+                _ => index.always.push(t),
+            }
+        }
+        index.by_service.sort_unstable();
+        index
     }
 
     /// Whether `key` is a global key documented as deprecated or superseded (for
@@ -903,5 +952,63 @@ mod tests {
         assert!(cat.action_hash.index.get().is_some());
         assert_eq!(cat.find_action("S3:getOBJECT"), by_search(b"s3:getobject"));
         assert!(cat.find_action("s3:GetObjectt").is_none());
+    }
+
+    /// Templated keys are looked up among their service's templates only; the answer is
+    /// the one of a scan over every template.
+    #[test]
+    fn key_templates_by_service_agree_with_a_full_scan() {
+        let cat = Catalog::embedded();
+        let name = |i: usize| cat.str(cat.field(blob::KEY_INDEX, i, 0));
+        let scan = |key: &str| {
+            let mut best: Option<usize> = None;
+            for t in 0..cat.sections[blob::KEY_TEMPLATES].len / 4 {
+                let row = cat.u32_at(blob::KEY_TEMPLATES, t) as usize;
+                let template = name(row);
+                if template_matches(template, key)
+                    && best.is_none_or(|b| name(b).len() < template.len())
+                {
+                    best = Some(row);
+                }
+            }
+            best.map(|row| cat.key_info(blob::KEY_INDEX, row).name)
+        };
+        let mut queries: Vec<String> = Vec::new();
+        for t in 0..cat.sections[blob::KEY_TEMPLATES].len / 4 {
+            let template = name(cat.u32_at(blob::KEY_TEMPLATES, t) as usize);
+            let filled: String = {
+                let mut out = String::new();
+                let mut in_var = false;
+                for c in template.chars() {
+                    match c {
+                        '$' | '<' => in_var = true,
+                        '}' | '>' if in_var => {
+                            in_var = false;
+                            out.push_str("Team/x");
+                        }
+                        _ if in_var => {}
+                        c => out.push(c),
+                    }
+                }
+                out
+            };
+            queries.push(filled.to_ascii_uppercase());
+            queries.push(filled);
+        }
+        queries
+            .extend(["aws:RequestTag/", "nosuch:Key/x", ":x", "", "aws", "s3:"].map(String::from));
+        assert!(queries.len() > 100);
+        let mut by_template = 0;
+        for q in &queries {
+            let exact = cat.rows(blob::KEY_INDEX);
+            let i = partition_point(exact, |i| cmp_ci(name(i), q).is_lt());
+            if i < exact && cmp_ci(name(i), q).is_eq() {
+                continue; // answered by the exact index, not the templates
+            }
+            let expected = scan(q);
+            by_template += usize::from(expected.is_some());
+            assert_eq!(cat.condition_key(q).map(|k| k.name), expected, "{q}");
+        }
+        assert!(by_template > 50, "{by_template}");
     }
 }
