@@ -457,41 +457,96 @@ pub(crate) fn intersection_example(a: &[Tok], b: &[Tok], nonempty: bool) -> Opti
 pub(crate) fn intersects(a: &[Tok], b: &[Tok], nonempty: bool) -> bool {
     let (syms, other) = alphabet(a, b, false);
     let (an, bn) = (Nfa::new(a), Nfa::new(b));
-    if an.words == 1 && bn.words == 1 {
-        return intersects_one_word(&an, &bn, &syms, nonempty);
+    match an.words.max(bn.words) {
+        1 => intersects_in::<u64>(&an, &bn, &syms, nonempty),
+        2 => intersects_in::<u128>(&an, &bn, &syms, nonempty),
+        _ => intersection_example_any(&an, &bn, &syms, other, nonempty).is_some(),
     }
-    intersection_example_any(&an, &bn, &syms, other, nonempty).is_some()
 }
 
-/// [`intersects`] for two patterns of at most 63 tokens each: depth first over the
-/// product of the two one-word automata.
-fn intersects_one_word(an: &Nfa, bn: &Nfa, syms: &[Sym], nonempty: bool) -> bool {
-    let table: Vec<(u64, u64, u64, u64)> = syms
+/// A set of NFA positions held in one integer: `u64` for automata of at most 63 tokens,
+/// `u128` for at most 127.
+trait PosWord:
+    Copy
+    + Eq
+    + std::hash::Hash
+    + std::ops::BitAnd<Output = Self>
+    + std::ops::BitOr<Output = Self>
+    + std::ops::Shl<usize, Output = Self>
+{
+    const ZERO: Self;
+    const ONE: Self;
+    /// The positions of a multi-word bitset (its words beyond this type's width are
+    /// zero for the automata this is used for).
+    fn gather(word: impl Fn(usize) -> u64) -> Self;
+}
+
+impl PosWord for u64 {
+    const ZERO: Self = 0;
+    const ONE: Self = 1;
+    fn gather(word: impl Fn(usize) -> u64) -> Self {
+        word(0)
+    }
+}
+
+impl PosWord for u128 {
+    const ZERO: Self = 0;
+    const ONE: Self = 1;
+    fn gather(word: impl Fn(usize) -> u64) -> Self {
+        u128::from(word(0)) | (u128::from(word(1)) << 64)
+    }
+}
+
+/// [`close_word`] for any [`PosWord`].
+fn close_pos<W: PosWord>(mut s: W, stars: W) -> W {
+    loop {
+        let next = s | ((s & stars) << 1);
+        if next == s {
+            return s;
+        }
+        s = next;
+    }
+}
+
+/// [`intersects`] for two automata whose positions fit in `W`: depth first over the
+/// product of the two.
+fn intersects_in<W: PosWord>(an: &Nfa, bn: &Nfa, syms: &[Sym], nonempty: bool) -> bool {
+    let masks = |nfa: &Nfa, sym: Sym| {
+        (
+            W::gather(|i| nfa.masks(sym, i).0),
+            W::gather(|i| nfa.masks(sym, i).1),
+        )
+    };
+    let table: Vec<(W, W, W, W)> = syms
         .iter()
         .map(|&sym| {
-            let (a_adv, a_stay) = an.masks(sym, 0);
-            let (b_adv, b_stay) = bn.masks(sym, 0);
+            let (a_adv, a_stay) = masks(an, sym);
+            let (b_adv, b_stay) = masks(bn, sym);
             (a_adv, a_stay, b_adv, b_stay)
         })
         .collect();
-    let a_stars = an.any_star.first().copied().unwrap_or(0);
-    let b_stars = bn.any_star.first().copied().unwrap_or(0);
-    let (a_accept, b_accept) = (1u64 << an.n, 1u64 << bn.n);
-    let start = (close_word(1, a_stars), close_word(1, b_stars), false);
-    let mut seen: HashSet<(u64, u64, bool)> = HashSet::default();
+    let stars = |nfa: &Nfa| W::gather(|i| nfa.any_star.get(i).copied().unwrap_or(0));
+    let (a_stars, b_stars) = (stars(an), stars(bn));
+    let (a_accept, b_accept) = (W::ONE << an.n, W::ONE << bn.n);
+    let start = (
+        close_pos(W::ONE, a_stars),
+        close_pos(W::ONE, b_stars),
+        false,
+    );
+    let mut seen: HashSet<(W, W, bool)> = HashSet::default();
     seen.insert(start);
     let mut stack = vec![start];
     while let Some((sa, sb, consumed)) = stack.pop() {
-        if (consumed || !nonempty) && sa & a_accept != 0 && sb & b_accept != 0 {
+        if (consumed || !nonempty) && sa & a_accept != W::ZERO && sb & b_accept != W::ZERO {
             return true;
         }
         for &(a_adv, a_stay, b_adv, b_stay) in &table {
-            let na = close_word(((sa & a_adv) << 1) | (sa & a_stay), a_stars);
-            if na == 0 {
+            let na = close_pos(((sa & a_adv) << 1) | (sa & a_stay), a_stars);
+            if na == W::ZERO {
                 continue;
             }
-            let nb = close_word(((sb & b_adv) << 1) | (sb & b_stay), b_stars);
-            if nb != 0 && seen.insert((na, nb, true)) {
+            let nb = close_pos(((sb & b_adv) << 1) | (sb & b_stay), b_stars);
+            if nb != W::ZERO && seen.insert((na, nb, true)) {
                 stack.push((na, nb, true));
             }
         }
@@ -643,6 +698,16 @@ mod tests {
         ]
     }
 
+    /// Tokens for long patterns, mostly literal like ARNs (a random long pattern full of
+    /// wildcards makes the general search explode).
+    fn long_tok() -> impl Strategy<Value = Tok> {
+        prop_oneof![
+            24 => prop::sample::select(vec!['a', 'b', ':', '/']).prop_map(Tok::Lit),
+            1 => (0u8..4).prop_map(Tok::One),
+            1 => (0u8..4).prop_map(Tok::Star),
+        ]
+    }
+
     fn q_tok() -> impl Strategy<Value = Tok> {
         prop_oneof![
             6 => tok(),
@@ -695,6 +760,36 @@ mod tests {
             );
         }
 
+        /// Automata of 64 to 127 positions take the two-word (`u128`) search: it answers as
+        /// the general search does.
+        #[test]
+        fn two_word_intersects_agrees_with_general_search(
+            a in prop::collection::vec(long_tok(), 64..110),
+            edits in prop::collection::vec(0u8..40, 110),
+            nonempty: bool,
+        ) {
+            // `b` is `a` with some tokens turned into wildcards or other letters, so that
+            // the two meet about as often as not
+            let b: Vec<Tok> = a
+                .iter()
+                .zip(&edits)
+                .map(|(t, &e)| match e {
+                    0 => Tok::Star(e % 4),
+                    1 => Tok::One(0),
+                    2 => Tok::Lit('b'),
+                    3 => Tok::Lit(':'),
+                    _ => t.clone(),
+                })
+                .collect();
+            let (syms, other) = alphabet(&a, &b, false);
+            let (an, bn) = (Nfa::new(&a), Nfa::new(&b));
+            prop_assert_eq!(an.words.max(bn.words), 2);
+            prop_assert_eq!(
+                intersects_in::<u128>(&an, &bn, &syms, nonempty),
+                intersection_example_any(&an, &bn, &syms, other, nonempty).is_some()
+            );
+        }
+
         /// The depth-first test answers as the shortest-example search does, and its
         /// one-word form as the general one.
         #[test]
@@ -707,7 +802,8 @@ mod tests {
             prop_assert_eq!(intersects(&a, &b, nonempty), expected);
             let (syms, other) = alphabet(&a, &b, false);
             let (an, bn) = (Nfa::new(&a), Nfa::new(&b));
-            prop_assert_eq!(intersects_one_word(&an, &bn, &syms, nonempty), expected);
+            prop_assert_eq!(intersects_in::<u64>(&an, &bn, &syms, nonempty), expected);
+            prop_assert_eq!(intersects_in::<u128>(&an, &bn, &syms, nonempty), expected);
             prop_assert_eq!(
                 intersection_example_any(&an, &bn, &syms, other, nonempty).is_some(),
                 expected
