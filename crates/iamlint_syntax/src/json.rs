@@ -500,24 +500,28 @@ impl JsonParser<'_> {
     fn parse_string(&mut self) -> PResult<String> {
         let open = self.pos;
         self.pos += 1;
-        let mut out = String::new();
+        // Built only once an escape is met: a plain string is copied once, at its end.
+        let mut out: Option<String> = None;
         let mut run = self.pos;
         loop {
-            // Fast path: copy runs of ordinary characters at once.
-            while let Some(&b) = self.bytes.get(self.pos) {
-                if b == b'"' || b == b'\\' || b < 0x20 {
-                    break;
-                }
-                self.pos += 1;
-            }
-            out.push_str(self.src.get(run..self.pos).unwrap_or(""));
+            // Fast path: skip runs of ordinary characters at once.
+            self.pos = plain_run_end(self.bytes, self.pos);
+            let plain = self.src.get(run..self.pos).unwrap_or("");
             match self.peek() {
                 Some(b'"') => {
                     self.pos += 1;
-                    return Ok(out);
+                    return Ok(match out {
+                        None => plain.to_owned(),
+                        Some(mut s) => {
+                            s.push_str(plain);
+                            s
+                        }
+                    });
                 }
                 Some(b'\\') => {
-                    self.parse_escape(&mut out)?;
+                    let s = out.get_or_insert_with(String::new);
+                    s.push_str(plain);
+                    self.parse_escape(s)?;
                     run = self.pos;
                 }
                 Some(b) => {
@@ -623,5 +627,89 @@ impl JsonParser<'_> {
             value = value * 16 + d;
         }
         Ok(value)
+    }
+}
+
+/// The first position at or after `i` holding `"`, `\\` or a control character (below
+/// U+0020), or the end: eight bytes at a time.
+fn plain_run_end(bytes: &[u8], mut i: usize) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // High bit of each byte that is zero (exact for the lowest such byte, which is all
+    // that is read here).
+    let zero_bytes = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
+    while let Some(chunk) = bytes.get(i..i + 8) {
+        let Ok(word) = <[u8; 8]>::try_from(chunk) else {
+            break;
+        };
+        let x = u64::from_le_bytes(word);
+        let quote = zero_bytes(x ^ (ONES * u64::from(b'"')));
+        let backslash = zero_bytes(x ^ (ONES * u64::from(b'\\')));
+        let control = x.wrapping_sub(ONES * 0x20) & !x & HIGH;
+        let hits = quote | backslash | control;
+        if hits != 0 {
+            return i + (hits.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while let Some(&b) = bytes.get(i) {
+        if b == b'"' || b == b'\\' || b < 0x20 {
+            break;
+        }
+        i += 1;
+    }
+    i
+}
+
+#[cfg(test)]
+mod tests {
+    use super::plain_run_end;
+    use proptest::prelude::*;
+
+    fn scalar(bytes: &[u8], mut i: usize) -> usize {
+        while let Some(&b) = bytes.get(i) {
+            if b == b'"' || b == b'\\' || b < 0x20 {
+                break;
+            }
+            i += 1;
+        }
+        i
+    }
+
+    proptest! {
+        /// The word-at-a-time scan stops where the byte-by-byte one does, whatever the
+        /// bytes (quotes, backslashes, controls, UTF-8 lead and continuation bytes).
+        #[test]
+        fn plain_run_end_agrees_with_a_byte_scan(
+            bytes in prop::collection::vec(
+                prop_oneof![
+                    8 => 0x20u8..0x7f,
+                    1 => Just(b'"'),
+                    1 => Just(b'\\'),
+                    1 => 0u8..0x20,
+                    2 => 0x80u8..=0xff,
+                ],
+                0..40,
+            ),
+            start in 0usize..40,
+        ) {
+            let start = start.min(bytes.len());
+            prop_assert_eq!(plain_run_end(&bytes, start), scalar(&bytes, start));
+        }
+    }
+
+    #[test]
+    fn every_byte_value_in_every_lane() {
+        for b in 0u8..=255 {
+            for lane in 0..8 {
+                let mut bytes = vec![b'a'; 16];
+                bytes[lane + 3] = b;
+                assert_eq!(
+                    plain_run_end(&bytes, 3),
+                    scalar(&bytes, 3),
+                    "{b:#x} at {lane}"
+                );
+            }
+        }
     }
 }
