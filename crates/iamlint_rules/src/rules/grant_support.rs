@@ -327,15 +327,24 @@ pub(crate) fn plural(n: usize, one: &str, many: &str) -> String {
 
 /// The first `max` action names of `set` in backticks, then `and N more`.
 pub(crate) fn name_list(cat: &Catalog, set: &ActionSet, max: usize) -> String {
-    let total = set.len();
-    let names: Vec<String> = set
-        .iter()
-        .take(max)
-        .map(|a| format!("`{}`", cat.action_full_name(a)))
-        .collect();
-    let mut out = names.join(", ");
+    let mut out = String::new();
+    let mut shown = 0;
+    for a in set.iter().take(max) {
+        if shown > 0 {
+            out.push_str(", ");
+        }
+        out.push('`');
+        out.push_str(cat.service_prefix(cat.action_service(a)));
+        out.push(':');
+        out.push_str(cat.action_name(a));
+        out.push('`');
+        shown += 1;
+    }
+    let total = if shown < max { shown } else { set.len() };
     if total > max {
-        out.push_str(&format!(" and {} more", fmt_count(total - max)));
+        out.push_str(" and ");
+        out.push_str(&fmt_count(total - max));
+        out.push_str(" more");
     }
     out
 }
@@ -343,11 +352,16 @@ pub(crate) fn name_list(cat: &Catalog, set: &ActionSet, max: usize) -> String {
 /// The resource types (`ecr:repository`) the actions of `set` accept, at most `max`,
 /// then `and N more`.
 pub(crate) fn resource_type_list(cat: &Catalog, set: &ActionSet, max: usize) -> String {
+    // in order of first appearance; `seen` keeps this linear for large sets
     let mut types: Vec<ResourceTypeId> = Vec::new();
+    let mut seen = vec![false; cat.resource_type_count()];
     for a in set.iter() {
         for r in cat.action_resources(a) {
-            if !types.contains(&r.resource_type) {
-                types.push(r.resource_type);
+            if let Some(s) = seen.get_mut(r.resource_type as usize) {
+                if !*s {
+                    *s = true;
+                    types.push(r.resource_type);
+                }
             }
         }
     }
