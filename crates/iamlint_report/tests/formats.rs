@@ -265,13 +265,14 @@ fn summary_wording() {
 }
 
 /// The JSON text is exactly what serde_json's pretty printer writes for the same value,
-/// also when the entries are serialized in several parallel chunks (256 per chunk) and
+/// also when the entries are serialized in several parallel chunks (256 per chunk, in
+/// batches of eight) and
 /// when there are none.
 #[test]
 fn json_text_is_serde_pretty_printing() {
     let base = common::fixture_report();
     let mut big = common::fixture_report();
-    while big.diagnostics.len() < 600 {
+    while big.diagnostics.len() < 2_600 {
         big.diagnostics.extend(base.diagnostics.iter().cloned());
     }
     let empty = Report::default();

@@ -32,34 +32,37 @@ pub(super) fn render_to(
     // The bytes `serde_json::to_writer_pretty` would write for the whole document, with
     // the entries serialized in parallel: each entry is pretty-printed alone and indented
     // to its depth (JSON strings hold no raw newline, so every newline is the printer's).
-    let chunks: Vec<Vec<u8>> = report
-        .diagnostics
-        .par_chunks(256)
-        .map(|chunk| {
-            let mut buf = Vec::with_capacity(chunk.len() * 1024);
-            for (k, d) in chunk.iter().enumerate() {
-                if k > 0 {
-                    buf.extend_from_slice(b",");
-                }
-                buf.extend_from_slice(b"\n    ");
-                let entry = serde_json::to_vec_pretty(&diagnostic(d)).unwrap_or_default();
-                indent_into(&mut buf, &entry, b"    ");
-            }
-            buf
-        })
-        .collect();
+    // Chunks of 256 entries, at most eight in flight: the text of a large report is
+    // never all in memory at once.
+    const CHUNK: usize = 256;
     write!(
         out,
         "{{\n  \"version\": {JSON_FORMAT_VERSION},\n  \"diagnostics\": ["
     )?;
-    for (k, chunk) in chunks.iter().enumerate() {
-        if k > 0 {
-            out.write_all(b",")?;
+    for (b, batch) in report.diagnostics.chunks(CHUNK * 8).enumerate() {
+        let chunks: Vec<Vec<u8>> = batch
+            .par_chunks(CHUNK)
+            .map(|chunk| {
+                let mut buf = Vec::with_capacity(chunk.len() * 1536);
+                for (k, d) in chunk.iter().enumerate() {
+                    if k > 0 {
+                        buf.extend_from_slice(b",");
+                    }
+                    buf.extend_from_slice(b"\n    ");
+                    write_entry(&mut buf, &diagnostic(d));
+                }
+                buf
+            })
+            .collect();
+        for (k, chunk) in chunks.iter().enumerate() {
+            if b > 0 || k > 0 {
+                out.write_all(b",")?;
+            }
+            out.write_all(chunk)?;
         }
-        out.write_all(chunk)?;
     }
     // an empty array is `[]` on one line
-    if !chunks.is_empty() {
+    if !report.diagnostics.is_empty() {
         out.write_all(b"\n  ")?;
     }
     out.write_all(b"],\n  \"summary\": ")?;
@@ -71,6 +74,149 @@ pub(super) fn render_to(
     );
     out.write_all(&buf)?;
     out.write_all(b"\n}\n")
+}
+
+/// Appends one entry as serde_json's pretty printer writes it at the depth of an item of
+/// `diagnostics` (the struct is the schema; this is its printing, field by field, without
+/// the generic serializer: rendering is the serial tail of a check).
+fn write_entry(buf: &mut Vec<u8>, e: &Entry<'_>) {
+    const MEMBER: &[u8] = b"\n      ";
+    let mut first = true;
+    let mut key = |buf: &mut Vec<u8>, name: &str| {
+        buf.extend_from_slice(if first { b"{" } else { b"," });
+        first = false;
+        buf.extend_from_slice(MEMBER);
+        write_str(buf, name);
+        buf.extend_from_slice(b": ");
+    };
+    let opt_num = |buf: &mut Vec<u8>, n: Option<u32>| match n {
+        Some(n) => write_u32(buf, n),
+        None => buf.extend_from_slice(b"null"),
+    };
+    key(buf, "code");
+    write_str(buf, e.code);
+    key(buf, "name");
+    write_str(buf, e.name);
+    key(buf, "severity");
+    write_str(buf, e.severity);
+    key(buf, "message");
+    write_str(buf, e.message);
+    key(buf, "file");
+    write_str(buf, e.file);
+    key(buf, "line");
+    opt_num(buf, e.line);
+    key(buf, "column");
+    opt_num(buf, e.column);
+    key(buf, "end_line");
+    opt_num(buf, e.end_line);
+    key(buf, "end_column");
+    opt_num(buf, e.end_column);
+    key(buf, "path");
+    write_str(buf, e.path);
+    key(buf, "help");
+    match e.help {
+        Some(h) => write_str(buf, h),
+        None => buf.extend_from_slice(b"null"),
+    }
+    key(buf, "fingerprint");
+    write_str(buf, &e.fingerprint);
+    key(buf, "notes");
+    if e.notes.is_empty() {
+        buf.extend_from_slice(b"[]");
+    } else {
+        buf.push(b'[');
+        for (i, n) in e.notes.iter().enumerate() {
+            if i > 0 {
+                buf.push(b',');
+            }
+            buf.extend_from_slice(b"\n        ");
+            write_str(buf, n);
+        }
+        buf.extend_from_slice(b"\n      ]");
+    }
+    key(buf, "secondary");
+    if e.secondary.is_empty() {
+        buf.extend_from_slice(b"[]");
+    } else {
+        buf.push(b'[');
+        for (i, s) in e.secondary.iter().enumerate() {
+            if i > 0 {
+                buf.push(b',');
+            }
+            buf.extend_from_slice(b"\n        {");
+            for (k, (name, n)) in [
+                ("line", s.line),
+                ("column", s.column),
+                ("end_line", s.end_line),
+                ("end_column", s.end_column),
+            ]
+            .into_iter()
+            .enumerate()
+            {
+                if k > 0 {
+                    buf.push(b',');
+                }
+                buf.extend_from_slice(b"\n          ");
+                write_str(buf, name);
+                buf.extend_from_slice(b": ");
+                write_u32(buf, n);
+            }
+            buf.extend_from_slice(b",\n          \"message\": ");
+            write_str(buf, s.message);
+            buf.extend_from_slice(b"\n        }");
+        }
+        buf.extend_from_slice(b"\n      ]");
+    }
+    buf.extend_from_slice(b"\n    }");
+}
+
+fn write_u32(buf: &mut Vec<u8>, n: u32) {
+    let mut digits = [0u8; 10];
+    let mut at = digits.len();
+    let mut n = n;
+    loop {
+        at -= 1;
+        // below 10: the cast cannot truncate
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    buf.extend_from_slice(&digits[at..]);
+}
+
+/// A JSON string as serde_json writes it: `"` and `\\` escaped, the control characters as
+/// `\b \t \n \f \r` or `\u00xx`, everything else (non-ASCII included) as is.
+fn write_str(buf: &mut Vec<u8>, s: &str) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    buf.push(b'"');
+    let bytes = s.as_bytes();
+    let mut run = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let escape: &[u8] = match b {
+            b'"' => b"\\\"",
+            b'\\' => b"\\\\",
+            0x08 => b"\\b",
+            b'\t' => b"\\t",
+            b'\n' => b"\\n",
+            0x0c => b"\\f",
+            b'\r' => b"\\r",
+            0..=0x1f => b"",
+            _ => continue,
+        };
+        buf.extend_from_slice(&bytes[run..i]);
+        run = i + 1;
+        if escape.is_empty() {
+            buf.extend_from_slice(b"\\u00");
+            buf.push(HEX[usize::from(b >> 4)]);
+            buf.push(HEX[usize::from(b & 15)]);
+        } else {
+            buf.extend_from_slice(escape);
+        }
+    }
+    buf.extend_from_slice(&bytes[run..]);
+    buf.push(b'"');
 }
 
 /// Appends `json` with `indent` after each newline.
@@ -164,5 +310,79 @@ fn diagnostic(d: &Diagnostic) -> Entry<'_> {
         fingerprint: d.effective_fingerprint(),
         notes: &d.notes,
         secondary,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The hand-written printing is serde_json's, byte for byte, for entries with and
+    /// without optional parts and with every kind of character to escape.
+    #[test]
+    fn write_entry_is_serde_pretty_printing() {
+        let odd = "q\"b\\s/ \u{1}\u{8}\t\n\u{c}\r\u{1f}\u{7f} é ✓ 𝄞";
+        let notes = vec![odd.to_string(), "second".to_string()];
+        let full = Entry {
+            code: "IAM201",
+            name: "resource-star",
+            severity: "warning",
+            message: odd,
+            file: "dir/p.json",
+            line: Some(1),
+            column: Some(4_294_967_295),
+            end_line: Some(10),
+            end_column: Some(0),
+            path: "Statement[0].Resource",
+            help: Some(odd),
+            fingerprint: Cow::Borrowed("00ff"),
+            notes: &notes,
+            secondary: vec![
+                Secondary {
+                    line: 2,
+                    column: 3,
+                    end_line: 4,
+                    end_column: 5,
+                    message: odd,
+                },
+                Secondary {
+                    line: 7,
+                    column: 1,
+                    end_line: 7,
+                    end_column: 99,
+                    message: "",
+                },
+            ],
+        };
+        let bare = Entry {
+            code: full.code,
+            name: full.name,
+            severity: full.severity,
+            file: full.file,
+            path: full.path,
+            line: None,
+            column: None,
+            end_line: None,
+            end_column: None,
+            help: None,
+            notes: &[],
+            secondary: Vec::new(),
+            message: "",
+            fingerprint: Cow::Owned(String::new()),
+        };
+        for e in [&full, &bare] {
+            let mut mine = Vec::new();
+            write_entry(&mut mine, e);
+            let mut expected = Vec::new();
+            indent_into(
+                &mut expected,
+                &serde_json::to_vec_pretty(e).expect("serializable"),
+                b"    ",
+            );
+            assert_eq!(
+                String::from_utf8_lossy(&mine),
+                String::from_utf8_lossy(&expected)
+            );
+        }
     }
 }
