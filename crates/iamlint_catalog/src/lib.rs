@@ -225,7 +225,20 @@ impl<K: std::hash::Hash + Eq, V: Clone> EmbeddedMemo<K, V> {
 
     /// The answer for `key`: remembered, or `compute`d (and remembered for the embedded
     /// catalog).
-    pub fn get_or(&self, catalog: &Catalog, key: K, compute: impl FnOnce() -> V) -> V {
+    pub fn get_or(&self, catalog: &Catalog, key: K, compute: impl FnOnce() -> V) -> V
+    where
+        K: Clone,
+    {
+        self.get_or_borrowed(catalog, &key, compute)
+    }
+
+    /// [`EmbeddedMemo::get_or`] with a borrowed key (`&str` for `String`): the key is
+    /// copied only when the answer is kept.
+    pub fn get_or_borrowed<Q>(&self, catalog: &Catalog, key: &Q, compute: impl FnOnce() -> V) -> V
+    where
+        K: std::borrow::Borrow<Q>,
+        Q: std::hash::Hash + Eq + ToOwned<Owned = K> + ?Sized,
+    {
         if !catalog.is_embedded() {
             return compute();
         }
@@ -233,7 +246,7 @@ impl<K: std::hash::Hash + Eq, V: Clone> EmbeddedMemo<K, V> {
             .0
             .lock()
             .ok()
-            .and_then(|m| m.as_ref().and_then(|m| m.get(&key).cloned()))
+            .and_then(|m| m.as_ref().and_then(|m| m.get(key).cloned()))
         {
             return hit;
         }
@@ -242,7 +255,7 @@ impl<K: std::hash::Hash + Eq, V: Clone> EmbeddedMemo<K, V> {
             let m = m.get_or_insert_with(std::collections::HashMap::new);
             // bounded: hostile input (or a long-lived process) cannot grow it without end
             if m.len() < Self::CAPACITY {
-                m.insert(key, found.clone());
+                m.insert(key.to_owned(), found.clone());
             }
         }
         found

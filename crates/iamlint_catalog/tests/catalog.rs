@@ -539,6 +539,14 @@ fn embedded_memo_remembers_for_the_embedded_catalog_only() {
         "another catalog is never served from the memo"
     );
     assert_eq!(MEMO.get_or(&copy, "k", compute), 4);
+    // a borrowed key finds what an owned one stored, and stores its own copy
+    static OWNED: iamlint_catalog::EmbeddedMemo<String, usize> =
+        iamlint_catalog::EmbeddedMemo::new();
+    assert_eq!(OWNED.get_or(embedded, "k".to_string(), || 10), 10);
+    assert_eq!(OWNED.get_or_borrowed(embedded, "k", || 11), 10);
+    assert_eq!(OWNED.get_or_borrowed(embedded, "j", || 12), 12);
+    assert_eq!(OWNED.get_or(embedded, "j".to_string(), || 13), 12);
+    assert_eq!(OWNED.get_or_borrowed(&copy, "k", || 14), 14);
 }
 
 #[test]

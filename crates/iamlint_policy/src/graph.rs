@@ -6,7 +6,7 @@
 //! of actions allowed after unconditional `Deny`s on every resource.
 
 use crate::model::{Document, ElementList, Statement, Text};
-use iamlint_catalog::{ActionSet, Catalog};
+use iamlint_catalog::{ActionSet, Catalog, EmbeddedMemo};
 use iamlint_matcher::{ActionPattern, ArnPattern, ExpandError};
 
 /// What one `Action`/`NotAction` item denotes.
@@ -68,13 +68,16 @@ pub fn expand_action(catalog: &Catalog, text: &Text) -> ActionItem {
             return ActionItem::Expanded(set);
         }
     }
-    match ActionPattern::parse(s) {
+    // Patterns recur across the files of a run (`s3:Get*`, `ec2:Describe*`): each is
+    // expanded once per process.
+    static PATTERNS: EmbeddedMemo<String, ActionItem> = EmbeddedMemo::new();
+    PATTERNS.get_or_borrowed(catalog, s, || match ActionPattern::parse(s) {
         Ok(p) => match iamlint_matcher::expand_checked(catalog, &p) {
             Ok(set) => ActionItem::Expanded(set),
             Err(e) => ActionItem::Error(e),
         },
         Err(e) => ActionItem::Invalid(e.to_string()),
-    }
+    })
 }
 
 fn resource_item(text: &Text) -> ResourceItem {
