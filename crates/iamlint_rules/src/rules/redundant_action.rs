@@ -164,7 +164,14 @@ fn redundant_items(list: &ElementList, expanded: &[ActionItem]) -> Vec<(usize, u
             };
             for (j, q) in &wild {
                 let covers = match (known, &parsed) {
-                    (Some(a), _) => set(*j).is_some_and(|s| s.contains(a)),
+                    (Some(a), _) => {
+                        bounds
+                            .get(*j)
+                            .copied()
+                            .flatten()
+                            .is_some_and(|(lo, hi)| lo <= a && a <= hi)
+                            && set(*j).is_some_and(|s| s.contains(a))
+                    }
                     (None, Some(p)) => may_cover(*j, i) && q.covers(p),
                     (None, None) => false,
                 };
