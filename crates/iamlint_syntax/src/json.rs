@@ -631,8 +631,9 @@ impl JsonParser<'_> {
 }
 
 /// The first position at or after `i` holding `"`, `\\` or a control character (below
-/// U+0020), or the end: eight bytes at a time.
-fn plain_run_end(bytes: &[u8], mut i: usize) -> usize {
+/// U+0020), or the end, eight bytes at a time: where a JSON string's plain run ends, for
+/// reading and for writing one.
+pub fn plain_run_end(bytes: &[u8], mut i: usize) -> usize {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
     // High bit of each byte that is zero (exact for the lowest such byte, which is all

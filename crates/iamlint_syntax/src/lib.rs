@@ -37,7 +37,7 @@ mod line_index;
 mod yaml;
 
 pub use debug::debug_tree;
-pub use json::parse_json;
+pub use json::{parse_json, plain_run_end};
 pub use line_index::{LineCol, LineIndex};
 pub use yaml::parse_yaml;
 

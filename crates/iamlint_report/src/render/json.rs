@@ -193,7 +193,9 @@ fn write_str(buf: &mut Vec<u8>, s: &str) {
     buf.push(b'"');
     let bytes = s.as_bytes();
     let mut run = 0;
-    for (i, &b) in bytes.iter().enumerate() {
+    loop {
+        let i = iamlint_syntax::plain_run_end(bytes, run);
+        let Some(&b) = bytes.get(i) else { break };
         let escape: &[u8] = match b {
             b'"' => b"\\\"",
             b'\\' => b"\\\\",
@@ -202,8 +204,7 @@ fn write_str(buf: &mut Vec<u8>, s: &str) {
             b'\n' => b"\\n",
             0x0c => b"\\f",
             b'\r' => b"\\r",
-            0..=0x1f => b"",
-            _ => continue,
+            _ => b"",
         };
         buf.extend_from_slice(&bytes[run..i]);
         run = i + 1;
