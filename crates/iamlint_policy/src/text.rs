@@ -274,7 +274,13 @@ fn split_sub(
 pub fn split_placeholders(s: &str, vars: &Vars, out: &mut Vec<Part>) {
     let bytes = s.as_bytes();
     let mut lit_start = 0;
-    let mut i = 0;
+    // Only `<` and `{` can start a placeholder: jump from one to the next.
+    let Some(mut i) = memchr::memchr2(b'<', b'{', bytes) else {
+        if !s.is_empty() {
+            out.push(Part::Literal(s.to_string()));
+        }
+        return;
+    };
     while i < bytes.len() {
         let found = match bytes[i] {
             b'<' => {
