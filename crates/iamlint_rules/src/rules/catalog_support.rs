@@ -52,6 +52,17 @@ pub(crate) fn is_provider_prefix(prefix: &str) -> bool {
 }
 
 pub(crate) fn lookup_key<'a>(cat: &'a Catalog, key: &str) -> KeyLookup<'a> {
+    // The same keys recur in every policy of a run: resolved once per process.
+    static MEMO: iamlint_catalog::EmbeddedMemo<String, KeyLookup<'static>> =
+        iamlint_catalog::EmbeddedMemo::new();
+    if cat.is_embedded() {
+        let embedded = Catalog::embedded();
+        return MEMO.get_or_borrowed(embedded, key, || resolve_key(embedded, key));
+    }
+    resolve_key(cat, key)
+}
+
+fn resolve_key<'a>(cat: &'a Catalog, key: &str) -> KeyLookup<'a> {
     if let Some(info) = cat.condition_key(key) {
         return KeyLookup::Known(info);
     }
