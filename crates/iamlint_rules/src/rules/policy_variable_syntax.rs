@@ -60,8 +60,7 @@ enum Var<'a> {
 fn scan(s: &str) -> Vec<Var<'_>> {
     let mut out = Vec::new();
     let mut from = 0;
-    while let Some(i) = s[from..].find("${") {
-        let start = from + i;
+    while let Some(start) = var_start(s, from) {
         let rest = &s[start + 2..];
         let Some(close) = rest.find('}') else {
             out.push(Var::Unclosed(&s[start..]));
@@ -73,6 +72,20 @@ fn scan(s: &str) -> Vec<Var<'_>> {
         from = start + 2 + close + 1;
     }
     out
+}
+
+/// The position of the next `${` at or after `from` (memchr to each `$`: most values have
+/// none).
+fn var_start(s: &str, from: usize) -> Option<usize> {
+    let bytes = s.as_bytes();
+    let mut at = from;
+    loop {
+        let dollar = at + memchr::memchr(b'$', bytes.get(at..)?)?;
+        if bytes.get(dollar + 1) == Some(&b'{') {
+            return Some(dollar);
+        }
+        at = dollar + 1;
+    }
 }
 
 fn classify<'a>(inner: &str, whole: &'a str) -> Var<'a> {
