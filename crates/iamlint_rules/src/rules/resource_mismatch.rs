@@ -102,6 +102,57 @@ struct Memo<'a> {
     named: HashMap<(ResourceTypeId, &'a str), bool>,
 }
 
+/// Exact verdicts "this pattern can name a resource of this type" for the embedded
+/// catalog, kept for the process: the same patterns (`arn:aws:s3:::*`,
+/// `arn:aws:logs:*:*:*`) recur across the files of a run. Bounded.
+struct Verdicts(std::sync::Mutex<VerdictMap>);
+
+#[derive(Default)]
+struct VerdictMap {
+    kept: usize,
+    by_pattern: Option<HashMap<String, HashMap<ResourceTypeId, bool>>>,
+}
+
+static PROCESS_VERDICTS: Verdicts = Verdicts(std::sync::Mutex::new(VerdictMap {
+    kept: 0,
+    by_pattern: None,
+}));
+
+impl Verdicts {
+    /// Verdicts kept at most (over all patterns).
+    const CAPACITY: usize = 1 << 16;
+
+    fn get(&self, cat: &Catalog, rt: ResourceTypeId, pattern: &str) -> Option<bool> {
+        if !cat.is_embedded() {
+            return None;
+        }
+        let map = self.0.lock().ok()?;
+        map.by_pattern.as_ref()?.get(pattern)?.get(&rt).copied()
+    }
+
+    fn keep(&self, cat: &Catalog, rt: ResourceTypeId, pattern: &str, verdict: bool) {
+        if !cat.is_embedded() {
+            return;
+        }
+        let Ok(mut map) = self.0.lock() else { return };
+        if map.kept >= Self::CAPACITY {
+            return;
+        }
+        map.kept += 1;
+        let by_pattern = map.by_pattern.get_or_insert_with(HashMap::default);
+        match by_pattern.get_mut(pattern) {
+            Some(types) => {
+                types.insert(rt, verdict);
+            }
+            None => {
+                let mut types = HashMap::default();
+                types.insert(rt, verdict);
+                by_pattern.insert(pattern.to_owned(), types);
+            }
+        }
+    }
+}
+
 /// The ARN formats of `rt` as [`ArnFormat`]s (lenient, see [`lenient_format`]).
 fn parse_formats(cat: &Catalog, rt: ResourceTypeId) -> Vec<ArnFormat> {
     cat.resource_type_arn_formats(rt)
@@ -164,8 +215,13 @@ fn action_fits<'a>(
         }
         for p in patterns {
             let key = (rt, p.as_str());
-            let ok = match memo.named.get(&key) {
-                Some(&known) => known,
+            let known = memo
+                .named
+                .get(&key)
+                .copied()
+                .or_else(|| PROCESS_VERDICTS.get(cat, rt, p.as_str()));
+            let ok = match known {
+                Some(known) => known,
                 None => {
                     let verdict = if quick {
                         let quick: Vec<Option<bool>> =
@@ -183,6 +239,7 @@ fn action_fits<'a>(
                     match verdict {
                         Some(v) => {
                             memo.named.insert(key, v);
+                            PROCESS_VERDICTS.keep(cat, rt, p.as_str(), v);
                             v
                         }
                         None => false,
