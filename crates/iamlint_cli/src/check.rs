@@ -326,6 +326,9 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, String> {
         ..Report::default()
     };
     let mut io_error = false;
+    report
+        .diagnostics
+        .reserve_exact(results.iter().map(|(d, _, _)| d.len()).sum());
     for (diags, skipped, unreadable) in results {
         if skipped {
             report.files_skipped += 1;
