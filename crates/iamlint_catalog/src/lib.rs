@@ -150,37 +150,61 @@ struct ActionHashSlot {
     index: std::sync::OnceLock<ActionHash>,
 }
 
-/// Open addressing over the lower-case action keys: slot = id + 1, 0 = empty.
+/// Open addressing over the lower-case action keys. A slot holds what a probe needs
+/// without reading the catalog's tables: the key's hash (most mismatches stop there) and
+/// where its bytes are in the string table (a match reads them once).
 struct ActionHash {
-    slots: Vec<u32>,
+    slots: Vec<HashSlot>,
+}
+
+/// `id == 0`: empty; otherwise the action id + 1.
+#[derive(Clone, Copy, Default)]
+struct HashSlot {
+    hash: u32,
+    id: u32,
+    start: u32,
+    len: u32,
 }
 
 impl ActionHash {
     fn build(cat: &Catalog) -> ActionHash {
         let n = cat.action_count();
         let size = (2 * n).next_power_of_two().max(16);
-        let mut slots = vec![0u32; size];
+        let mut slots = vec![HashSlot::default(); size];
+        let base = cat.strings.as_ptr() as usize;
         for a in 0..n {
-            let mut i = key_hash(cat.action_key(a as ActionId).as_bytes()) as usize & (size - 1);
-            while slots[i] != 0 {
+            let key = cat.action_key(a as ActionId);
+            let h = key_hash(key.as_bytes());
+            let mut i = h as usize & (size - 1);
+            while slots[i].id != 0 {
                 i = (i + 1) & (size - 1);
             }
-            slots[i] = a as u32 + 1;
+            // the key is a slice of the string table: its offset fits the table's u32s
+            let start = (key.as_ptr() as usize).saturating_sub(base);
+            slots[i] = HashSlot {
+                hash: (h >> 32) as u32,
+                id: a as u32 + 1,
+                start: u32::try_from(start).unwrap_or(u32::MAX),
+                len: u32::try_from(key.len()).unwrap_or(u32::MAX),
+            };
         }
         ActionHash { slots }
     }
 
     fn find(&self, cat: &Catalog, lower: &[u8]) -> Option<ActionId> {
         let mask = self.slots.len() - 1;
-        let mut i = key_hash(lower) as usize & mask;
+        let h = key_hash(lower);
+        let (mut i, tag) = (h as usize & mask, (h >> 32) as u32);
         loop {
             let slot = *self.slots.get(i)?;
-            if slot == 0 {
+            if slot.id == 0 {
                 return None;
             }
-            let id = (slot - 1) as ActionId;
-            if cat.action_key(id).as_bytes() == lower {
-                return Some(id);
+            if slot.hash == tag && slot.len as usize == lower.len() {
+                let (start, len) = (slot.start as usize, slot.len as usize);
+                if cat.strings.as_bytes().get(start..start + len) == Some(lower) {
+                    return Some(slot.id - 1);
+                }
             }
             i = (i + 1) & mask;
         }

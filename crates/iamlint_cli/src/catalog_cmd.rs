@@ -19,7 +19,7 @@ pub fn expand(
     let mut set = ActionSet::empty(catalog.action_count());
     let mut errors = Vec::new();
     for raw in patterns {
-        if !raw.contains(':') && raw != "*" && raw.contains(['*', '?']) {
+        if !raw.contains(':') && raw != "*" && iamlint_matcher::has_wildcard(raw) {
             // `*Object*`: not a policy action (IAM wants `service:action`), but a useful
             // query: every action whose `service:action` name matches, case-insensitively.
             let pat = raw.to_ascii_lowercase();

@@ -25,3 +25,9 @@ pub use arn::{ArnPattern, PolicyVar};
 pub use error::{ExpandError, PatternError};
 pub use expand::{expand, expand_checked, expand_not};
 pub use format::{is_path_like, resource_types_named, ArnFormat, FormatPart};
+
+/// Whether `text` holds a `*` or `?` (found with memchr: most action and resource
+/// strings have none).
+pub fn has_wildcard(text: &str) -> bool {
+    memchr::memchr2(b'*', b'?', text.as_bytes()).is_some()
+}

@@ -61,7 +61,7 @@ pub fn expand_action(catalog: &Catalog, text: &Text) -> ActionItem {
         return ActionItem::Unresolved;
     };
     // Most items name one action of the catalog: look it up without compiling a pattern.
-    if !s.contains(['*', '?']) {
+    if !iamlint_matcher::has_wildcard(s) {
         if let Some(a) = catalog.find_action(s) {
             let mut set = ActionSet::empty(catalog.action_count());
             set.insert(a);

@@ -88,7 +88,7 @@ impl Rule for CrossAccountWildcard {
                 let Some(account) = account_field(s) else {
                     continue;
                 };
-                if !account.contains(['*', '?']) {
+                if !iamlint_matcher::has_wildcard(account) {
                     continue;
                 }
                 sink.report(

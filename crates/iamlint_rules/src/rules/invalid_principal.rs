@@ -102,7 +102,7 @@ fn aws_problem(v: &str) -> Option<String> {
             "has partition `{partition}`, which is not an AWS partition"
         ));
     }
-    if v.contains(['*', '?']) {
+    if iamlint_matcher::has_wildcard(v) {
         return Some("has a wildcard: a principal ARN cannot contain `*` or `?` (only `\"*\"` alone is allowed); match ARN patterns with the `aws:PrincipalArn` condition key".to_string());
     }
     if !matches!(*service, "iam" | "sts") {
@@ -150,7 +150,7 @@ fn aws_problem(v: &str) -> Option<String> {
 }
 
 fn service_problem(v: &str) -> Option<String> {
-    if v.contains(['*', '?']) {
+    if iamlint_matcher::has_wildcard(v) {
         return Some("has a wildcard; service principals must be named exactly".to_string());
     }
     let lower = v.to_ascii_lowercase();

@@ -206,7 +206,7 @@ enum NameKey {
 }
 
 fn has_wildcard(text: &str) -> bool {
-    text.contains(['*', '?'])
+    iamlint_matcher::has_wildcard(text)
 }
 
 /// The lower-cased `service:action` of a single action name, when it has that shape

@@ -61,7 +61,7 @@ impl Rule for ServiceWildcard {
                     continue;
                 };
                 let Some(raw) = t.as_literal() else { continue };
-                if !raw.contains(['*', '?']) {
+                if !iamlint_matcher::has_wildcard(raw) {
                     continue; // a single name: no wildcard to judge
                 }
                 let Ok(p) = ActionPattern::parse(raw) else {

@@ -109,7 +109,7 @@ fn search_suggestion(
     close: Option<&str>,
 ) -> Option<String> {
     let action = written.split_once(':').map_or("", |(_, a)| a);
-    let wild = action.contains(['*', '?']);
+    let wild = iamlint_matcher::has_wildcard(action);
     if let Some(c) = close {
         if let Some(a) = cat.find_action(&format!("{c}:{action}")) {
             return Some(cat.action_full_name(a));

@@ -47,7 +47,7 @@ impl Rule for WildcardInService {
             let Some(list) = &st.action else { continue };
             for (text, item) in list.items.iter().zip(&g.action_items) {
                 let Some(s) = text.as_literal() else { continue };
-                if !s.contains(['*', '?']) {
+                if !iamlint_matcher::has_wildcard(s) {
                     continue; // a single name: no wildcard to judge
                 }
                 let Ok(p) = ActionPattern::parse(s) else {
