@@ -265,8 +265,8 @@ fn summary_wording() {
 }
 
 /// The JSON text is exactly what serde_json's pretty printer writes for the same value,
-/// also when the entries are serialized in several parallel chunks (256 per chunk, in
-/// batches of eight) and
+/// also when the entries are serialized in several parallel chunks (128 per chunk, in
+/// batches of four) and
 /// when there are none.
 #[test]
 fn json_text_is_serde_pretty_printing() {
