@@ -190,7 +190,11 @@ impl ActionPattern {
         let lit_prefix = if service.wild {
             service.literal_prefix().to_owned()
         } else {
-            format!("{}:{}", service.text, action.literal_prefix())
+            let mut prefix = String::with_capacity(service.text.len() + 1 + action.lit_len);
+            prefix.push_str(&service.text);
+            prefix.push(':');
+            prefix.push_str(action.literal_prefix());
+            prefix
         };
         Ok(ActionPattern {
             raw: raw.to_owned(),

@@ -89,7 +89,7 @@ pub fn read_text(path: &Path, max: u64) -> Result<String, ReadError> {
 
 /// Validate bytes read from anywhere (a file, standard input).
 pub fn bytes_to_text(bytes: Vec<u8>) -> Result<String, ReadError> {
-    if let Some(offset) = bytes.iter().position(|b| *b == 0) {
+    if let Some(offset) = memchr::memchr(0, &bytes) {
         return Err(ReadError::Binary { offset });
     }
     String::from_utf8(bytes).map_err(|e| ReadError::InvalidUtf8 {

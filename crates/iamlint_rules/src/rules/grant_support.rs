@@ -366,18 +366,17 @@ pub(crate) fn resource_type_list(cat: &Catalog, set: &ActionSet, max: usize) -> 
         }
     }
     let total = types.len();
-    let mut out = types
-        .iter()
-        .take(max)
-        .map(|&r| {
-            format!(
-                "`{}:{}`",
-                cat.service_prefix(cat.resource_type_service(r)),
-                cat.resource_type_name(r)
-            )
-        })
-        .collect::<Vec<_>>()
-        .join(", ");
+    let mut out = String::new();
+    for (i, &r) in types.iter().take(max).enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        out.push('`');
+        out.push_str(cat.service_prefix(cat.resource_type_service(r)));
+        out.push(':');
+        out.push_str(cat.resource_type_name(r));
+        out.push('`');
+    }
     if total > max {
         out.push_str(&format!(" and {} more", fmt_count(total - max)));
     }

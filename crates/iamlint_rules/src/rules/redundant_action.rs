@@ -132,7 +132,8 @@ fn redundant_items(list: &ElementList, expanded: &[ActionItem]) -> Vec<(usize, u
     // one action) is covered by a wildcard pattern exactly when the pattern's expansion
     // holds the action: the pattern matches the catalog's spelling of the name, which is
     // the item's text up to case.
-    let mut first_of: HashMap<NameKey, usize> = HashMap::default();
+    let mut first_of: HashMap<NameKey, usize> =
+        HashMap::with_capacity_and_hasher(texts.len(), Default::default());
     // covered_by[i]: items j != i that cover item i (for equivalent items, only earlier j),
     // ascending.
     let mut covered_by: Vec<Vec<usize>> = vec![Vec::new(); texts.len()];
