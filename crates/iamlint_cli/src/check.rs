@@ -390,12 +390,15 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, String> {
         }
         _ => {}
     }
-    if io_error {
-        return Ok(ExitCode::from(2));
-    }
-    Ok(ExitCode::from(
-        u8::try_from(report.exit_code(fail_on)).unwrap_or(1),
-    ))
+    let code = if io_error {
+        2
+    } else {
+        u8::try_from(report.exit_code(fail_on)).unwrap_or(1)
+    };
+    // The process ends right after: freeing every finding and source one by one would
+    // only delay the exit (~2 ms on the managed policies); the OS takes the memory back.
+    std::mem::forget(report);
+    Ok(ExitCode::from(code))
 }
 
 /// Whether a config glob (`is_match`) matches `p` as displayed or relative to the config's
