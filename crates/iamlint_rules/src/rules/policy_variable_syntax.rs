@@ -132,7 +132,7 @@ fn literals(t: &Text) -> impl Iterator<Item = &str> {
 }
 
 /// The texts of a statement where variables are substituted, and where they are not.
-fn texts(st: &Statement) -> (Vec<&Text>, Vec<(&Text, String)>) {
+fn texts(st: &Statement) -> (Vec<&Text>, Vec<(&Text, &'static str)>) {
     let mut allowed = Vec::new();
     let mut outside = Vec::new();
     if let Some(r) = &st.resource {
@@ -144,8 +144,8 @@ fn texts(st: &Statement) -> (Vec<&Text>, Vec<(&Text, String)>) {
         }
     }
     if let Some(a) = &st.action {
-        let key = a.key_name("Action");
-        outside.extend(a.items.iter().map(|t| (t, key.clone())));
+        let key = if a.negated { "NotAction" } else { "Action" };
+        outside.extend(a.items.iter().map(|t| (t, key)));
     }
     if let Some(p) = &st.principal {
         let key = if p.negated {
@@ -153,7 +153,7 @@ fn texts(st: &Statement) -> (Vec<&Text>, Vec<(&Text, String)>) {
         } else {
             "Principal"
         };
-        outside.extend(p.values.iter().map(|v| (&v.value, key.to_string())));
+        outside.extend(p.values.iter().map(|v| (&v.value, key)));
     }
     (allowed, outside)
 }

@@ -224,11 +224,22 @@ fn action_fits<'a>(
                 Some(known) => known,
                 None => {
                     let verdict = if quick {
-                        let quick: Vec<Option<bool>> =
-                            formats.iter().map(|f| f.quickly_named_by(p)).collect();
-                        if quick.contains(&Some(true)) {
+                        // a format named decides it; all formats rejected decide it too
+                        let mut all_rejected = true;
+                        let mut named = false;
+                        for f in formats {
+                            match f.quickly_named_by(p) {
+                                Some(true) => {
+                                    named = true;
+                                    break;
+                                }
+                                Some(false) => {}
+                                None => all_rejected = false,
+                            }
+                        }
+                        if named {
                             Some(true)
-                        } else if quick.iter().all(|v| *v == Some(false)) {
+                        } else if all_rejected {
                             Some(false)
                         } else {
                             None
