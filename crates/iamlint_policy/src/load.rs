@@ -55,15 +55,17 @@ pub enum ReadError {
 /// Read a file as UTF-8 text within the size limit, with a specific error for each way
 /// it can fail.
 pub fn read_text(path: &Path, max: u64) -> Result<String, ReadError> {
-    let meta = match std::fs::metadata(path) {
-        Ok(m) => m,
+    // Opened first, then asked about through the handle: one path lookup per file.
+    let file = match std::fs::File::open(path) {
+        Ok(f) => f,
         Err(e) => {
-            if std::fs::symlink_metadata(path).is_ok() {
+            if std::fs::metadata(path).is_err() && std::fs::symlink_metadata(path).is_ok() {
                 return Err(ReadError::BrokenSymlink);
             }
             return Err(io_error(&e));
         }
     };
+    let meta = file.metadata().map_err(|e| io_error(&e))?;
     if meta.is_dir() {
         return Err(ReadError::IsDirectory);
     }
@@ -74,7 +76,6 @@ pub fn read_text(path: &Path, max: u64) -> Result<String, ReadError> {
         });
     }
     let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
-    let file = std::fs::File::open(path).map_err(|e| io_error(&e))?;
     file.take(max + 1)
         .read_to_end(&mut bytes)
         .map_err(|e| io_error(&e))?;
@@ -227,5 +228,42 @@ fn attach_duplicate_keys(file: &mut PolicyFile) {
                 related: Some(d.first),
             });
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each way reading can fail has its own error, read through the opened file.
+    #[test]
+    fn read_text_errors() {
+        let dir = std::env::temp_dir().join(format!("iamlint-read-text-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let file = dir.join("p.json");
+        std::fs::write(&file, "{\"Version\": \"2012-10-17\"}").expect("write");
+        assert!(matches!(
+            read_text(&file, 1 << 20).as_deref(),
+            Ok("{\"Version\": \"2012-10-17\"}")
+        ));
+        assert!(matches!(
+            read_text(&file, 4),
+            Err(ReadError::TooLarge { size: 25, limit: 4 })
+        ));
+        assert!(matches!(
+            read_text(&dir, 1 << 20),
+            Err(ReadError::IsDirectory)
+        ));
+        assert!(matches!(
+            read_text(&dir.join("missing.json"), 1 << 20),
+            Err(ReadError::NotFound)
+        ));
+        let nul = dir.join("nul.json");
+        std::fs::write(&nul, b"{\0}").expect("write");
+        assert!(matches!(
+            read_text(&nul, 1 << 20),
+            Err(ReadError::Binary { offset: 1 })
+        ));
+        std::fs::remove_dir_all(&dir).expect("clean up");
     }
 }
