@@ -42,15 +42,17 @@ pub fn parse_json(src: &str, limits: &Limits) -> Parsed {
     }
 }
 
-/// An open array or object.
+/// An open array or object. Its members so far sit on the parser's shared member stacks
+/// from `base` on, and move into one exactly sized list when it closes (no list grows
+/// element by element).
 enum Frame {
     Array {
         start: usize,
-        items: Vec<Node>,
+        base: usize,
     },
     Object {
         start: usize,
-        entries: Vec<Entry>,
+        base: usize,
         /// The key whose value is being parsed.
         key: String,
         key_span: Span,
@@ -141,6 +143,8 @@ impl JsonParser<'_> {
     /// Parse one value (with everything nested in it) iteratively.
     fn parse_value(&mut self) -> PResult<Node> {
         let mut stack: Vec<Frame> = Vec::new();
+        let mut items: Vec<Node> = Vec::new();
+        let mut entries: Vec<Entry> = Vec::new();
         'value: loop {
             self.skip_ws();
             let start = self.pos;
@@ -160,7 +164,7 @@ impl JsonParser<'_> {
                         let (key, key_span) = self.parse_key()?;
                         stack.push(Frame::Object {
                             start,
-                            entries: Vec::new(),
+                            base: entries.len(),
                             key,
                             key_span,
                         });
@@ -181,7 +185,7 @@ impl JsonParser<'_> {
                     } else {
                         stack.push(Frame::Array {
                             start,
-                            items: Vec::new(),
+                            base: items.len(),
                         });
                         continue 'value;
                     }
@@ -196,7 +200,7 @@ impl JsonParser<'_> {
                 };
                 self.skip_ws();
                 match frame {
-                    Frame::Array { start, items } => {
+                    Frame::Array { start, base } => {
                         items.push(node);
                         match self.peek() {
                             Some(b',') => {
@@ -215,12 +219,12 @@ impl JsonParser<'_> {
                             Some(b']') => {
                                 self.pos += 1;
                                 let start = *start;
-                                let items = std::mem::take(items);
+                                let members: Vec<Node> = items.drain(*base..).collect();
                                 stack.pop();
                                 node = Node {
                                     span: span(start, self.pos),
                                     tag: None,
-                                    value: Value::Seq(items),
+                                    value: Value::Seq(members),
                                 };
                             }
                             Some(_) => {
@@ -233,7 +237,7 @@ impl JsonParser<'_> {
                     }
                     Frame::Object {
                         start,
-                        entries,
+                        base,
                         key,
                         key_span,
                     } => {
@@ -262,13 +266,13 @@ impl JsonParser<'_> {
                             Some(b'}') => {
                                 self.pos += 1;
                                 let start = *start;
-                                let entries = std::mem::take(entries);
+                                let members: Vec<Entry> = entries.drain(*base..).collect();
                                 stack.pop();
-                                record_duplicates(&entries, &mut self.duplicates);
+                                record_duplicates(&members, &mut self.duplicates);
                                 node = Node {
                                     span: span(start, self.pos),
                                     tag: None,
-                                    value: Value::Map(entries),
+                                    value: Value::Map(members),
                                 };
                             }
                             Some(_) => {
