@@ -113,6 +113,13 @@ fn close_word(mut s: u64, stars: u64) -> u64 {
     }
 }
 
+/// [`Nfa::is_match`]'s per-character masks, by class: `class[c]` indexes `masks`.
+#[derive(Clone, Debug)]
+struct FastTable {
+    class: [u8; 128],
+    masks: Vec<(u64, u64)>,
+}
+
 /// A pattern compiled for bit-parallel simulation.
 #[derive(Clone, Debug)]
 pub(crate) struct Nfa {
@@ -129,7 +136,7 @@ pub(crate) struct Nfa {
     vars: Vec<(u32, Bits)>,
     /// For patterns of at most 63 tokens: (advance, stay) masks per ASCII
     /// character, for the one-word fast path of [`Nfa::is_match`].
-    fast: Option<Box<[(u64, u64); 128]>>,
+    fast: Option<Box<FastTable>>,
 }
 
 impl Nfa {
@@ -177,15 +184,24 @@ impl Nfa {
     pub(crate) fn with_fast_table(mut self) -> Nfa {
         if self.words == 1 {
             // Every character without a literal position behaves like `Other` (or like
-            // itself for `:` and `/`); only the pattern's literal characters differ.
-            let other = self.masks(Sym::Other, 0);
-            let mut table = Box::new([other; 128]);
+            // itself for `:` and `/`); only the pattern's literal characters differ, so
+            // each ASCII character maps to one of a few classes (class 0: `Other`).
+            let mut table = Box::new(FastTable {
+                class: [0; 128],
+                masks: vec![self.masks(Sym::Other, 0)],
+            });
             let special = [':', '/']
                 .into_iter()
                 .chain(self.lits.iter().map(|(c, _)| *c));
             for c in special {
-                if let Some(slot) = table.get_mut(c as usize) {
-                    *slot = self.masks(Sym::Ch(c), 0);
+                let masks = self.masks(Sym::Ch(c), 0);
+                let Some(slot) = table.class.get_mut(c as usize) else {
+                    continue;
+                };
+                if *slot == 0 && table.masks.len() < 256 {
+                    // at most 2 + 95 printable literals: the class fits a byte
+                    *slot = u8::try_from(table.masks.len()).unwrap_or(0);
+                    table.masks.push(masks);
                 }
             }
             self.fast = Some(table);
@@ -275,8 +291,8 @@ impl Nfa {
             let close = |s: u64| close_word(s, stars);
             let mut cur = close(1);
             for c in text.chars() {
-                let (adv, stay) = match table.get(c as usize) {
-                    Some(m) => *m,
+                let (adv, stay) = match table.class.get(c as usize) {
+                    Some(&k) => table.masks.get(usize::from(k)).copied().unwrap_or_default(),
                     None => self.masks(Sym::Ch(c), 0),
                 };
                 cur = close(((cur & adv) << 1) | (cur & stay));
