@@ -293,34 +293,43 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, String> {
         rule_options: &rule_options,
         config_suppressions: &suppressions,
     };
-    let results: Vec<(Vec<iamlint_report::Diagnostic>, bool, bool)> = inputs
-        .par_iter()
-        .map(|i| {
-            let loaded = input::load(i, &load_opts);
-            let unreadable = loaded.file.is_err();
-            let skipped = match &loaded.file {
-                Ok(f) => !i.is_explicit() && f.kind == iamlint_policy::FileKind::NotAPolicy,
-                Err(_) => false,
-            };
-            if skipped {
-                return (Vec::new(), true, false);
-            }
-            let file_opts = match i.path().and_then(&reference_for) {
-                Some(k) => CheckOptions {
-                    rule_options: &per_reference[k],
-                    ..copts
-                },
-                None => copts,
-            };
-            let diags = check_file(
-                &file_opts,
-                &loaded.source,
-                loaded.file.as_ref(),
-                i.is_explicit(),
-            );
-            (diags, false, unreadable)
-        })
-        .collect();
+    let check_one = |i: &discover::Input| -> (Vec<iamlint_report::Diagnostic>, bool, bool) {
+        let loaded = input::load(i, &load_opts);
+        let unreadable = loaded.file.is_err();
+        let skipped = match &loaded.file {
+            Ok(f) => !i.is_explicit() && f.kind == iamlint_policy::FileKind::NotAPolicy,
+            Err(_) => false,
+        };
+        if skipped {
+            return (Vec::new(), true, false);
+        }
+        let file_opts = match i.path().and_then(&reference_for) {
+            Some(k) => CheckOptions {
+                rule_options: &per_reference[k],
+                ..copts
+            },
+            None => copts,
+        };
+        let diags = check_file(
+            &file_opts,
+            &loaded.source,
+            loaded.file.as_ref(),
+            i.is_explicit(),
+        );
+        (diags, false, unreadable)
+    };
+    let results: Vec<(Vec<iamlint_report::Diagnostic>, bool, bool)> = if inputs.len() > 1 {
+        // The main thread is one of the pool's workers: it checks files too instead of
+        // waiting, and one thread (with its own allocator heap) fewer is started. Fails
+        // only if a pool exists already, which then serves as it is.
+        let _ = rayon::ThreadPoolBuilder::new()
+            .use_current_thread()
+            .build_global();
+        inputs.par_iter().map(check_one).collect()
+    } else {
+        // one file (the pre-commit case): no threads to start
+        inputs.iter().map(check_one).collect()
+    };
     let mut report = Report {
         rules: selection.rules().iter().map(|r| r.info().clone()).collect(),
         ..Report::default()

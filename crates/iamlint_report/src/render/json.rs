@@ -39,21 +39,24 @@ pub(super) fn render_to(
         out,
         "{{\n  \"version\": {JSON_FORMAT_VERSION},\n  \"diagnostics\": ["
     )?;
+    let write_chunk = |chunk: &[Diagnostic]| {
+        let mut buf = Vec::with_capacity(chunk.len() * 1536);
+        for (k, d) in chunk.iter().enumerate() {
+            if k > 0 {
+                buf.extend_from_slice(b",");
+            }
+            buf.extend_from_slice(b"\n    ");
+            write_entry(&mut buf, &diagnostic(d));
+        }
+        buf
+    };
     for (b, batch) in report.diagnostics.chunks(CHUNK * 4).enumerate() {
-        let chunks: Vec<Vec<u8>> = batch
-            .par_chunks(CHUNK)
-            .map(|chunk| {
-                let mut buf = Vec::with_capacity(chunk.len() * 1536);
-                for (k, d) in chunk.iter().enumerate() {
-                    if k > 0 {
-                        buf.extend_from_slice(b",");
-                    }
-                    buf.extend_from_slice(b"\n    ");
-                    write_entry(&mut buf, &diagnostic(d));
-                }
-                buf
-            })
-            .collect();
+        // (a small report is written without the thread pool, which it would start)
+        let chunks: Vec<Vec<u8>> = if batch.len() <= CHUNK {
+            vec![write_chunk(batch)]
+        } else {
+            batch.par_chunks(CHUNK).map(write_chunk).collect()
+        };
         for (k, chunk) in chunks.iter().enumerate() {
             if b > 0 || k > 0 {
                 out.write_all(b",")?;
