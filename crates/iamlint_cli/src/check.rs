@@ -310,12 +310,14 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, String> {
             },
             None => copts,
         };
-        let diags = check_file(
+        let mut diags = check_file(
             &file_opts,
             &loaded.source,
             loaded.file.as_ref(),
             i.is_explicit(),
         );
+        // in the report's order already, so that the final sort is one pass
+        iamlint_report::sort_diagnostics(&mut diags);
         (diags, false, unreadable)
     };
     let results: Vec<(Vec<iamlint_report::Diagnostic>, bool, bool)> = if inputs.len() > 1 {

@@ -167,6 +167,22 @@ impl Diagnostic {
     }
 }
 
+/// The report's order, a stable sort by file, position, code and message. A list made of
+/// runs already in this order (one file's findings, sorted where they were found) is
+/// sorted in one pass.
+pub fn sort_diagnostics(diagnostics: &mut [Diagnostic]) {
+    diagnostics.sort_by(|a, b| {
+        let sa = a.primary.as_ref().map_or(0, |l| l.span.start);
+        let sb = b.primary.as_ref().map_or(0, |l| l.span.start);
+        (a.file.name.as_str(), sa, a.code, a.message.as_str()).cmp(&(
+            b.file.name.as_str(),
+            sb,
+            b.code,
+            b.message.as_str(),
+        ))
+    });
+}
+
 /// The documentation page of the rule called `name`.
 pub fn rule_help_uri(name: &str) -> String {
     format!("{DOCS_BASE}/rules/{name}.md")
@@ -210,16 +226,7 @@ pub struct Report {
 impl Report {
     /// Sort deterministically: file, start offset, code, message.
     pub fn sort(&mut self) {
-        self.diagnostics.sort_by(|a, b| {
-            let sa = a.primary.as_ref().map_or(0, |l| l.span.start);
-            let sb = b.primary.as_ref().map_or(0, |l| l.span.start);
-            (a.file.name.as_str(), sa, a.code, a.message.as_str()).cmp(&(
-                b.file.name.as_str(),
-                sb,
-                b.code,
-                b.message.as_str(),
-            ))
-        });
+        sort_diagnostics(&mut self.diagnostics);
     }
 
     pub fn count(&self, severity: Severity) -> usize {
