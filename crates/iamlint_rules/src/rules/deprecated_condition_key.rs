@@ -49,7 +49,10 @@ impl Rule for DeprecatedConditionKey {
                 let Some(key) = entry.key.as_literal() else {
                     continue;
                 };
-                if !cat.is_deprecated_condition_key(key) {
+                // the same keys recur in every policy of a run: answered once per process
+                static DEPRECATED: iamlint_catalog::EmbeddedMemo<String, bool> =
+                    iamlint_catalog::EmbeddedMemo::new();
+                if !DEPRECATED.get_or_borrowed(cat, key, || cat.is_deprecated_condition_key(key)) {
                     continue;
                 }
                 let replacement = REPLACEMENTS
