@@ -131,7 +131,7 @@ pub struct DocContext<'a> {
         std::collections::HashMap<
             String,
             crate::rules::catalog_support::KeyLookup<'a>,
-            foldhash::fast::FixedState,
+            foldhash::fast::RandomState,
         >,
     >,
 }

@@ -3,7 +3,7 @@ use iamlint_catalog::{ActionId, ActionSet};
 use iamlint_matcher::ActionPattern;
 use iamlint_policy::graph::ActionItem;
 use iamlint_policy::ElementList;
-type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedState>;
+type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
 
 declare_rule! {
     /// ## What it does

@@ -3,7 +3,7 @@ use crate::{declare_rule, DocContext, Finding, Rule, RuleInfo, Sink};
 use iamlint_catalog::{ActionId, Catalog, ResourceTypeId};
 use iamlint_matcher::{ArnFormat, ArnPattern};
 use iamlint_policy::graph::ResourceItem;
-type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedState>;
+type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
 
 declare_rule! {
     /// ## What it does
