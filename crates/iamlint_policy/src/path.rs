@@ -3,23 +3,12 @@
 
 /// `prefix[i]`.
 pub fn index(prefix: &str, i: usize) -> String {
-    let mut digits = [0u8; 20];
-    let mut at = digits.len();
-    let mut n = i;
-    loop {
-        at -= 1;
-        // `n % 10` is below 10: the cast cannot truncate.
-        digits[at] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    let digits = &digits[at..];
+    let mut digits = itoa::Buffer::new();
+    let digits = digits.format(i);
     let mut s = String::with_capacity(prefix.len() + digits.len() + 2);
     s.push_str(prefix);
     s.push('[');
-    s.extend(digits.iter().map(|&d| char::from(d)));
+    s.push_str(digits);
     s.push(']');
     s
 }

@@ -174,19 +174,7 @@ fn write_entry(buf: &mut Vec<u8>, e: &Entry<'_>) {
 }
 
 fn write_u32(buf: &mut Vec<u8>, n: u32) {
-    let mut digits = [0u8; 10];
-    let mut at = digits.len();
-    let mut n = n;
-    loop {
-        at -= 1;
-        // below 10: the cast cannot truncate
-        digits[at] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    buf.extend_from_slice(&digits[at..]);
+    buf.extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
 }
 
 /// A JSON string as serde_json writes it: `"` and `\\` escaped, the control characters as

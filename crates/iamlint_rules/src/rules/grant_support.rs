@@ -327,26 +327,22 @@ pub(crate) fn plural(n: usize, one: &str, many: &str) -> String {
 
 /// The first `max` action names of `set` in backticks, then `and N more`.
 pub(crate) fn name_list(cat: &Catalog, set: &ActionSet, max: usize) -> String {
-    let mut out = String::new();
-    let mut shown = 0;
-    for a in set.iter().take(max) {
-        if shown > 0 {
-            out.push_str(", ");
-        }
-        out.push('`');
-        out.push_str(cat.service_prefix(cat.action_service(a)));
-        out.push(':');
-        out.push_str(cat.action_name(a));
-        out.push('`');
-        shown += 1;
-    }
-    let total = if shown < max { shown } else { set.len() };
-    if total > max {
-        out.push_str(" and ");
-        out.push_str(&fmt_count(total - max));
-        out.push_str(" more");
-    }
-    out
+    let shown: Vec<(&str, &str)> = set
+        .iter()
+        .take(max)
+        .map(|a| {
+            (
+                cat.service_prefix(cat.action_service(a)),
+                cat.action_name(a),
+            )
+        })
+        .collect();
+    let total = if shown.len() < max {
+        shown.len()
+    } else {
+        set.len()
+    };
+    qualified_list(&shown, total)
 }
 
 /// The resource types (`ecr:repository`) the actions of `set` accept, at most `max`,
@@ -365,20 +361,36 @@ pub(crate) fn resource_type_list(cat: &Catalog, set: &ActionSet, max: usize) -> 
             }
         }
     }
-    let total = types.len();
+    let shown: Vec<(&str, &str)> = types
+        .iter()
+        .take(max)
+        .map(|&r| {
+            (
+                cat.service_prefix(cat.resource_type_service(r)),
+                cat.resource_type_name(r),
+            )
+        })
+        .collect();
+    qualified_list(&shown, types.len())
+}
+
+/// `` `svc:name`, `svc:name` `` for the shown items, then `and N more` up to `total`.
+fn qualified_list(shown: &[(&str, &str)], total: usize) -> String {
     let mut out = String::new();
-    for (i, &r) in types.iter().take(max).enumerate() {
+    for (i, (service, name)) in shown.iter().enumerate() {
         if i > 0 {
             out.push_str(", ");
         }
         out.push('`');
-        out.push_str(cat.service_prefix(cat.resource_type_service(r)));
+        out.push_str(service);
         out.push(':');
-        out.push_str(cat.resource_type_name(r));
+        out.push_str(name);
         out.push('`');
     }
-    if total > max {
-        out.push_str(&format!(" and {} more", fmt_count(total - max)));
+    if total > shown.len() {
+        out.push_str(" and ");
+        out.push_str(&fmt_count(total - shown.len()));
+        out.push_str(" more");
     }
     out
 }
