@@ -92,85 +92,77 @@ fn write_entry(buf: &mut Vec<u8>, e: &Entry<'_>) {
         write_str(buf, name);
         buf.extend_from_slice(b": ");
     };
-    let opt_num = |buf: &mut Vec<u8>, n: Option<u32>| match n {
-        Some(n) => write_u32(buf, n),
-        None => buf.extend_from_slice(b"null"),
-    };
-    key(buf, "code");
-    write_str(buf, e.code);
-    key(buf, "name");
-    write_str(buf, e.name);
-    key(buf, "severity");
-    write_str(buf, e.severity);
-    key(buf, "message");
-    write_str(buf, e.message);
-    key(buf, "file");
-    write_str(buf, e.file);
-    key(buf, "line");
-    opt_num(buf, e.line);
-    key(buf, "column");
-    opt_num(buf, e.column);
-    key(buf, "end_line");
-    opt_num(buf, e.end_line);
-    key(buf, "end_column");
-    opt_num(buf, e.end_column);
-    key(buf, "path");
-    write_str(buf, e.path);
-    key(buf, "help");
-    match e.help {
-        Some(h) => write_str(buf, h),
-        None => buf.extend_from_slice(b"null"),
+    // the scalar members, in the schema's order
+    enum Scalar<'s> {
+        Str(Option<&'s str>),
+        Num(Option<u32>),
     }
-    key(buf, "fingerprint");
-    write_str(buf, &e.fingerprint);
+    let scalars = [
+        ("code", Scalar::Str(Some(e.code))),
+        ("name", Scalar::Str(Some(e.name))),
+        ("severity", Scalar::Str(Some(e.severity))),
+        ("message", Scalar::Str(Some(e.message))),
+        ("file", Scalar::Str(Some(e.file))),
+        ("line", Scalar::Num(e.line)),
+        ("column", Scalar::Num(e.column)),
+        ("end_line", Scalar::Num(e.end_line)),
+        ("end_column", Scalar::Num(e.end_column)),
+        ("path", Scalar::Str(Some(e.path))),
+        ("help", Scalar::Str(e.help)),
+        ("fingerprint", Scalar::Str(Some(&e.fingerprint))),
+    ];
+    for (name, value) in scalars {
+        key(buf, name);
+        match value {
+            Scalar::Str(Some(s)) => write_str(buf, s),
+            Scalar::Num(Some(n)) => write_u32(buf, n),
+            Scalar::Str(None) | Scalar::Num(None) => buf.extend_from_slice(b"null"),
+        }
+    }
     key(buf, "notes");
-    if e.notes.is_empty() {
-        buf.extend_from_slice(b"[]");
-    } else {
-        buf.push(b'[');
-        for (i, n) in e.notes.iter().enumerate() {
-            if i > 0 {
-                buf.push(b',');
-            }
-            buf.extend_from_slice(b"\n        ");
-            write_str(buf, n);
-        }
-        buf.extend_from_slice(b"\n      ]");
-    }
+    write_array(buf, e.notes, |buf, n| write_str(buf, n));
     key(buf, "secondary");
-    if e.secondary.is_empty() {
-        buf.extend_from_slice(b"[]");
-    } else {
-        buf.push(b'[');
-        for (i, s) in e.secondary.iter().enumerate() {
-            if i > 0 {
+    write_array(buf, &e.secondary, |buf, s| {
+        buf.push(b'{');
+        for (k, (name, n)) in [
+            ("line", s.line),
+            ("column", s.column),
+            ("end_line", s.end_line),
+            ("end_column", s.end_column),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            if k > 0 {
                 buf.push(b',');
             }
-            buf.extend_from_slice(b"\n        {");
-            for (k, (name, n)) in [
-                ("line", s.line),
-                ("column", s.column),
-                ("end_line", s.end_line),
-                ("end_column", s.end_column),
-            ]
-            .into_iter()
-            .enumerate()
-            {
-                if k > 0 {
-                    buf.push(b',');
-                }
-                buf.extend_from_slice(b"\n          ");
-                write_str(buf, name);
-                buf.extend_from_slice(b": ");
-                write_u32(buf, n);
-            }
-            buf.extend_from_slice(b",\n          \"message\": ");
-            write_str(buf, s.message);
-            buf.extend_from_slice(b"\n        }");
+            buf.extend_from_slice(b"\n          ");
+            write_str(buf, name);
+            buf.extend_from_slice(b": ");
+            write_u32(buf, n);
         }
-        buf.extend_from_slice(b"\n      ]");
-    }
+        buf.extend_from_slice(b",\n          \"message\": ");
+        write_str(buf, s.message);
+        buf.extend_from_slice(b"\n        }");
+    });
     buf.extend_from_slice(b"\n    }");
+}
+
+/// An array member of an entry: `[]` when empty, else one item per line.
+fn write_array<T>(buf: &mut Vec<u8>, items: &[T], item: impl Fn(&mut Vec<u8>, &T)) {
+    if items.is_empty() {
+        buf.extend_from_slice(b"[]");
+        return;
+    }
+    buf.push(b'[');
+    for (i, x) in items.iter().enumerate() {
+        if i > 0 {
+            buf.push(b',');
+        }
+        buf.extend_from_slice(b"\n        ");
+        item(buf, x);
+    }
+    buf.extend_from_slice(b"\n      ]");
 }
 
 fn write_u32(buf: &mut Vec<u8>, n: u32) {
