@@ -102,10 +102,6 @@ fn levenshtein(a: &str, b: &str) -> usize {
     prev[b.len()]
 }
 
-fn join(prefix: &str, key: &str) -> String {
-    path::member(prefix, key)
-}
-
 /// Normalize a document node. `path` is its logical path (empty for a whole file).
 pub fn normalize_document(
     node: &Node,
@@ -136,10 +132,10 @@ pub fn normalize_document(
         return doc;
     };
     for e in map {
-        let p = join(&path, &e.key);
+        let p = path::member(&path, &e.key);
         match e.key.as_str() {
-            "Version" => doc.version = cx.text(&e.value, p.clone(), "Version"),
-            "Id" => doc.id = cx.text(&e.value, p.clone(), "Id"),
+            "Version" => doc.version = cx.text(&e.value, p, "Version"),
+            "Id" => doc.id = cx.text(&e.value, p, "Id"),
             "Statement" => {
                 doc.statement_key_span = Some(e.key_span);
                 statements(&mut cx, e, &p, &mut doc.statements);
@@ -240,11 +236,11 @@ fn statement(cx: &mut Ctx<'_>, node: &Node, path: String, out: &mut Vec<Statemen
         return;
     };
     for e in map {
-        let p = join(&path, &e.key);
+        let p = path::member(&path, &e.key);
         match e.key.as_str() {
-            "Sid" => st.sid = cx.text(&e.value, p.clone(), "Sid"),
+            "Sid" => st.sid = cx.text(&e.value, p, "Sid"),
             "Effect" => {
-                st.effect_text = cx.text(&e.value, p.clone(), "Effect");
+                st.effect_text = cx.text(&e.value, p, "Effect");
                 st.effect = match st.effect_text.as_ref().and_then(|t| t.as_literal()) {
                     Some("Allow") => Some(Effect::Allow),
                     Some("Deny") => Some(Effect::Deny),
