@@ -212,6 +212,10 @@ impl ArnPattern {
     /// variable of `self` covers nothing but itself. This never claims coverage
     /// that some values would break.
     pub fn covers(&self, other: &ArnPattern) -> bool {
+        // A pattern covers itself (its variables stand for the same values on both sides).
+        if self.raw == other.raw {
+            return true;
+        }
         // Exact necessary conditions, checked before the automata: the literal text before
         // this pattern's first wildcard or variable must begin `other`'s, and the literal
         // text after its last one must end `other`'s (where `other` has a wildcard or

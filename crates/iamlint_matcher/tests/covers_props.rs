@@ -209,6 +209,11 @@ proptest! {
         };
         let pp = ArnPattern::parse(&p).unwrap();
         prop_assert_eq!(pp.matches(&s, &vars), oracle.is_match(&s), "{} on {} ({})", p, s, re);
+        // a pattern covers itself, variables included, with or without the textual
+        // shortcut (a copy built with a different raw text takes the automata)
+        prop_assert!(pp.covers(&pp));
+        let spaced = ArnPattern::parse(&p.replace("${aws:username}", "${ aws:username }")).unwrap();
+        prop_assert!(spaced.covers(&pp) && pp.covers(&spaced), "{}", p);
     }
 
     #[test]
