@@ -264,6 +264,27 @@ fn summary_wording() {
     assert!(out.ends_with("\n1 warning in 1 file\n"), "{out}");
 }
 
+/// The SARIF text is exactly serde_json's pretty printing of its own value, also when the
+/// results are printed one by one in parallel and spliced in (more than 64 results), and
+/// when there are none.
+#[test]
+fn sarif_text_is_serde_pretty_printing() {
+    let base = common::fixture_report();
+    let mut big = common::fixture_report();
+    while big.diagnostics.len() < 300 {
+        big.diagnostics.extend(base.diagnostics.iter().cloned());
+    }
+    let empty = Report::default();
+    for report in [&base, &big, &empty] {
+        let text = render(report, Format::Sarif, &opts());
+        let value: Value = serde_json::from_str(&text).expect("valid JSON");
+        let expected = serde_json::to_string_pretty(&value).expect("serializable") + "\n";
+        assert_eq!(text, expected, "{} diagnostics", report.diagnostics.len());
+        let results = value["runs"][0]["results"].as_array().expect("results");
+        assert_eq!(results.len(), report.diagnostics.len());
+    }
+}
+
 /// The JSON text is exactly what serde_json's pretty printer writes for the same value,
 /// also when the entries are serialized in several parallel chunks (128 per chunk, in
 /// batches of four) and

@@ -204,7 +204,7 @@ fn write_str(buf: &mut Vec<u8>, s: &str) {
 }
 
 /// Appends `json` with `indent` after each newline.
-fn indent_into(buf: &mut Vec<u8>, json: &[u8], indent: &[u8]) {
+pub(super) fn indent_into(buf: &mut Vec<u8>, json: &[u8], indent: &[u8]) {
     let mut rest = json;
     while let Some(i) = rest.iter().position(|&b| b == b'\n') {
         buf.extend_from_slice(&rest[..=i]);

@@ -41,14 +41,24 @@ pub(super) fn render(report: &Report, opts: &RenderOptions) -> String {
             });
         }
     }
-    let results: Vec<Value> = report
-        .diagnostics
-        .iter()
-        .map(|d| {
-            let index = rules.iter().position(|r| r.code == d.code).unwrap_or(0);
-            result(d, index, opts)
-        })
-        .collect();
+    // Each result is built and pretty-printed on its own, in parallel for a large report,
+    // and indented to its depth in the document (`runs[0].results[i]`): the same bytes
+    // serde_json writes for the whole tree (strings hold no raw newline), without one
+    // serial pass over a tree of every result.
+    let result_text = |d: &Diagnostic| {
+        let index = rules.iter().position(|r| r.code == d.code).unwrap_or(0);
+        let text = serde_json::to_vec_pretty(&result(d, index, opts)).unwrap_or_default();
+        let mut out = Vec::with_capacity(text.len() + text.len() / 4);
+        out.extend_from_slice(b"\n        ");
+        super::json::indent_into(&mut out, &text, b"        ");
+        out
+    };
+    let results: Vec<Vec<u8>> = if report.diagnostics.len() > 64 {
+        use rayon::prelude::*;
+        report.diagnostics.par_iter().map(result_text).collect()
+    } else {
+        report.diagnostics.iter().map(result_text).collect()
+    };
 
     let mut driver = Map::new();
     driver.insert("name".into(), json!("iamlint"));
@@ -78,7 +88,9 @@ pub(super) fn render(report: &Report, opts: &RenderOptions) -> String {
         );
     }
     run.insert("columnKind".into(), json!("unicodeCodePoints"));
-    run.insert("results".into(), Value::Array(results));
+    // `results` is the run's last member and printed `[]` while empty: the results'
+    // text goes in its place.
+    run.insert("results".into(), Value::Array(Vec::new()));
 
     let doc = json!({
         "$schema": SARIF_SCHEMA,
@@ -86,6 +98,21 @@ pub(super) fn render(report: &Report, opts: &RenderOptions) -> String {
         "runs": [run],
     });
     let mut out = serde_json::to_string_pretty(&doc).unwrap_or_default();
+    if !results.is_empty() {
+        const EMPTY: &str = "\"results\": []";
+        if let Some(at) = out.rfind(EMPTY) {
+            let mut text = Vec::with_capacity(results.iter().map(Vec::len).sum::<usize>() + 16);
+            text.extend_from_slice(b"\"results\": [");
+            for (i, r) in results.iter().enumerate() {
+                if i > 0 {
+                    text.push(b',');
+                }
+                text.extend_from_slice(r);
+            }
+            text.extend_from_slice(b"\n      ]");
+            out.replace_range(at..at + EMPTY.len(), &String::from_utf8_lossy(&text));
+        }
+    }
     out.push('\n');
     out
 }
