@@ -264,43 +264,46 @@ fn summary_wording() {
     assert!(out.ends_with("\n1 warning in 1 file\n"), "{out}");
 }
 
+/// Renders the fixture report, a copy grown to at least `big` findings and an empty report
+/// in `format`, asserts each text is exactly serde_json's pretty printing of its own value
+/// (plus a final newline), and returns (findings, value) for further checks.
+fn assert_serde_pretty_printing(format: Format, big: usize) -> Vec<(usize, Value)> {
+    let base = common::fixture_report();
+    let mut grown = common::fixture_report();
+    while grown.diagnostics.len() < big {
+        grown.diagnostics.extend(base.diagnostics.iter().cloned());
+    }
+    let empty = Report::default();
+    [&base, &grown, &empty]
+        .into_iter()
+        .map(|report| {
+            let text = render(report, format, &opts());
+            let value: Value = serde_json::from_str(&text).expect("valid JSON");
+            let expected = serde_json::to_string_pretty(&value).expect("serializable") + "\n";
+            assert_eq!(text, expected, "{} diagnostics", report.diagnostics.len());
+            (report.diagnostics.len(), value)
+        })
+        .collect()
+}
+
 /// The SARIF text is exactly serde_json's pretty printing of its own value, also when the
 /// results are printed one by one in parallel and spliced in (more than 64 results), and
 /// when there are none.
 #[test]
 fn sarif_text_is_serde_pretty_printing() {
-    let base = common::fixture_report();
-    let mut big = common::fixture_report();
-    while big.diagnostics.len() < 300 {
-        big.diagnostics.extend(base.diagnostics.iter().cloned());
-    }
-    let empty = Report::default();
-    for report in [&base, &big, &empty] {
-        let text = render(report, Format::Sarif, &opts());
-        let value: Value = serde_json::from_str(&text).expect("valid JSON");
-        let expected = serde_json::to_string_pretty(&value).expect("serializable") + "\n";
-        assert_eq!(text, expected, "{} diagnostics", report.diagnostics.len());
+    for (findings, value) in assert_serde_pretty_printing(Format::Sarif, 300) {
         let results = value["runs"][0]["results"].as_array().expect("results");
-        assert_eq!(results.len(), report.diagnostics.len());
+        assert_eq!(results.len(), findings);
     }
 }
 
 /// The JSON text is exactly what serde_json's pretty printer writes for the same value,
 /// also when the entries are serialized in several parallel chunks (128 per chunk, in
-/// batches of four) and
-/// when there are none.
+/// batches of four) and when there are none.
 #[test]
 fn json_text_is_serde_pretty_printing() {
-    let base = common::fixture_report();
-    let mut big = common::fixture_report();
-    while big.diagnostics.len() < 2_600 {
-        big.diagnostics.extend(base.diagnostics.iter().cloned());
-    }
-    let empty = Report::default();
-    for report in [&base, &big, &empty] {
-        let text = render(report, Format::Json, &opts());
-        let value: Value = serde_json::from_str(&text).expect("valid JSON");
-        let expected = serde_json::to_string_pretty(&value).expect("serializable") + "\n";
-        assert_eq!(text, expected, "{} diagnostics", report.diagnostics.len());
+    for (findings, value) in assert_serde_pretty_printing(Format::Json, 2_600) {
+        let entries = value["diagnostics"].as_array().expect("diagnostics");
+        assert_eq!(entries.len(), findings);
     }
 }
