@@ -101,9 +101,9 @@ fn group_positions<K: Ord + Copy>(mut pairs: Vec<(K, usize)>, zero: &Bits) -> Ve
     out
 }
 
-/// Positions `s` of a one-word automaton plus every position reachable through the stars
-/// at `stars` (which may match nothing).
-fn close_word(mut s: u64, stars: u64) -> u64 {
+/// Positions `s` of a one-word (or two-word) automaton plus every position reachable
+/// through the stars at `stars` (which may match nothing).
+fn close_word<W: PosWord>(mut s: W, stars: W) -> W {
     loop {
         let next = s | ((s & stars) << 1);
         if next == s {
@@ -513,17 +513,6 @@ impl PosWord for u128 {
     }
 }
 
-/// [`close_word`] for any [`PosWord`].
-fn close_pos<W: PosWord>(mut s: W, stars: W) -> W {
-    loop {
-        let next = s | ((s & stars) << 1);
-        if next == s {
-            return s;
-        }
-        s = next;
-    }
-}
-
 /// [`intersects`] for two automata whose positions fit in `W`: depth first over the
 /// product of the two.
 fn intersects_in<W: PosWord>(an: &Nfa, bn: &Nfa, syms: &[Sym], nonempty: bool) -> bool {
@@ -545,8 +534,8 @@ fn intersects_in<W: PosWord>(an: &Nfa, bn: &Nfa, syms: &[Sym], nonempty: bool) -
     let (a_stars, b_stars) = (stars(an), stars(bn));
     let (a_accept, b_accept) = (W::ONE << an.n, W::ONE << bn.n);
     let start = (
-        close_pos(W::ONE, a_stars),
-        close_pos(W::ONE, b_stars),
+        close_word(W::ONE, a_stars),
+        close_word(W::ONE, b_stars),
         false,
     );
     let mut seen: HashSet<(W, W, bool)> = HashSet::default();
@@ -557,11 +546,11 @@ fn intersects_in<W: PosWord>(an: &Nfa, bn: &Nfa, syms: &[Sym], nonempty: bool) -
             return true;
         }
         for &(a_adv, a_stay, b_adv, b_stay) in &table {
-            let na = close_pos(((sa & a_adv) << 1) | (sa & a_stay), a_stars);
+            let na = close_word(((sa & a_adv) << 1) | (sa & a_stay), a_stars);
             if na == W::ZERO {
                 continue;
             }
-            let nb = close_pos(((sb & b_adv) << 1) | (sb & b_stay), b_stars);
+            let nb = close_word(((sb & b_adv) << 1) | (sb & b_stay), b_stars);
             if nb != W::ZERO && seen.insert((na, nb, true)) {
                 stack.push((na, nb, true));
             }
@@ -642,7 +631,7 @@ fn intersection_example_one_word(
         .collect();
     let a_stars = an.any_star.first().copied().unwrap_or(0);
     let b_stars = bn.any_star.first().copied().unwrap_or(0);
-    let close = close_word;
+    let close = close_word::<u64>;
     let (a_accept, b_accept) = (1u64 << an.n, 1u64 << bn.n);
     // (positions of a, positions of b, consumed, parent index, character read)
     let mut states: Vec<(u64, u64, bool, usize, char)> = vec![(
