@@ -75,10 +75,14 @@ pub fn read_text(path: &Path, max: u64) -> Result<String, ReadError> {
             limit: max,
         });
     }
-    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
-    file.take(max + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| io_error(&e))?;
+    let bytes = if meta.is_file() && meta.len() > 0 {
+        read_sized(file, meta.len(), max)
+    } else {
+        // pipes, devices, `/proc` files: no size to trust
+        let mut bytes = Vec::new();
+        file.take(max + 1).read_to_end(&mut bytes).map(|_| bytes)
+    }
+    .map_err(|e| io_error(&e))?;
     if bytes.len() as u64 > max {
         return Err(ReadError::TooLarge {
             size: bytes.len() as u64,
@@ -86,6 +90,34 @@ pub fn read_text(path: &Path, max: u64) -> Result<String, ReadError> {
         });
     }
     bytes_to_text(bytes)
+}
+
+/// The bytes of `file`, whose size was `size` when asked. A regular file hands over all
+/// of its bytes to one `read` big enough for them, so once `size` bytes have come the
+/// file is taken as read, without the extra `read` that `read_to_end` makes to see the
+/// end (one system call per file fewer). A file that has grown meanwhile is read on to
+/// its end (at most `max + 1` bytes, for the caller's limit check); one that has shrunk
+/// ends where its bytes end.
+fn read_sized(mut file: std::fs::File, size: u64, max: u64) -> std::io::Result<Vec<u8>> {
+    let len = usize::try_from(size).unwrap_or(0);
+    // one byte of room past the size: a file that grew shows it in the same `read`
+    let mut bytes = vec![0u8; len + 1];
+    let mut filled = 0;
+    while filled < len {
+        match file.read(&mut bytes[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    bytes.truncate(filled);
+    if filled > len {
+        // grew since `metadata`: read on, within the limit
+        file.take((max + 1).saturating_sub(filled as u64))
+            .read_to_end(&mut bytes)?;
+    }
+    Ok(bytes)
 }
 
 /// Validate bytes read from anywhere (a file, standard input).
@@ -264,6 +296,31 @@ mod tests {
             read_text(&nul, 1 << 20),
             Err(ReadError::Binary { offset: 1 })
         ));
+        let empty = dir.join("empty.json");
+        std::fs::write(&empty, b"").expect("write");
+        assert!(matches!(read_text(&empty, 1 << 20).as_deref(), Ok("")));
+        std::fs::remove_dir_all(&dir).expect("clean up");
+    }
+
+    /// A size from `metadata` that is stale either way still gives the file's bytes: a
+    /// file that grew is read to its end (within the limit), one that shrank ends early.
+    #[test]
+    fn read_sized_with_a_stale_size() {
+        let dir = std::env::temp_dir().join(format!("iamlint-read-sized-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let file = dir.join("p.json");
+        let text: Vec<u8> = (0..10_000u32).map(|i| b'a' + (i % 26) as u8).collect();
+        std::fs::write(&file, &text).expect("write");
+        let open = || std::fs::File::open(&file).expect("open");
+        for size in [10_000, 1, 9_999, 20_000] {
+            assert_eq!(
+                read_sized(open(), size, 1 << 20).expect("read"),
+                text,
+                "{size}"
+            );
+        }
+        // grown past the limit: at most `max + 1` bytes, for the caller to reject
+        assert_eq!(read_sized(open(), 10, 100).expect("read").len(), 101);
         std::fs::remove_dir_all(&dir).expect("clean up");
     }
 }
