@@ -6,11 +6,12 @@
 
 /// The distance between `a` and `b` in half-edits, or `None` when it exceeds `max`.
 pub(crate) fn distance(a: &str, b: &str, max: usize) -> Option<usize> {
-    let a: Vec<u8> = a.bytes().map(|c| c.to_ascii_lowercase()).collect();
-    let b: Vec<u8> = b.bytes().map(|c| c.to_ascii_lowercase()).collect();
+    // every extra character costs an insertion: most candidates end here, before any work
     if a.len().abs_diff(b.len()) * 2 > max {
         return None;
     }
+    let a: Vec<u8> = a.bytes().map(|c| c.to_ascii_lowercase()).collect();
+    let b: Vec<u8> = b.bytes().map(|c| c.to_ascii_lowercase()).collect();
     let w = b.len() + 1;
     // three rows: i-2, i-1, i
     let mut rows = vec![0usize; 3 * w];

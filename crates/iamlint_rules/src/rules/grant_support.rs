@@ -507,11 +507,14 @@ pub(crate) fn unrestricted(cat: &Catalog, gr: &Grant<'_>, subset: &ActionSet) ->
     if !gr.scope.is_unbounded() || scopes_resources(gr.st.condition.as_ref()) {
         return out;
     }
-    for a in gr.effective.iter() {
-        if subset.contains(a) && scopable(cat, a) {
-            out.insert(a);
-        }
-    }
+    // set operations, word by word for large sets: a grant of `*` holds every action
+    static SCOPABLE: std::sync::OnceLock<ActionSet> = std::sync::OnceLock::new();
+    let all_scopable = cached(&SCOPABLE, cat, || {
+        scopable_of(cat, &ActionSet::full(cat.action_count()))
+    });
+    out.clone_from(&gr.effective);
+    out.intersect_with(subset);
+    out.intersect_with(&all_scopable);
     out
 }
 
