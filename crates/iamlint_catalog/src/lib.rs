@@ -218,11 +218,22 @@ impl ActionHash {
 /// A fast multiplicative hash of a short byte string (not for untrusted-collision use:
 /// the table holds catalog keys only, and a probe sequence ends at the first empty slot).
 fn key_hash(bytes: &[u8]) -> u64 {
+    let mix = |h: u64, w: u64| (h.rotate_left(5) ^ w).wrapping_mul(0x517c_c1b7_2722_0a95);
     let mut h: u64 = bytes.len() as u64;
-    for chunk in bytes.chunks(8) {
+    let mut chunks = bytes.chunks_exact(8);
+    for chunk in &mut chunks {
         let mut w = [0u8; 8];
-        w[..chunk.len()].copy_from_slice(chunk);
-        h = (h.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(0x517c_c1b7_2722_0a95);
+        w.copy_from_slice(chunk);
+        h = mix(h, u64::from_le_bytes(w));
+    }
+    let tail = chunks.remainder();
+    if !tail.is_empty() {
+        // the last bytes, little-endian, zero-padded (byte by byte: no `memcpy` call)
+        let w = tail
+            .iter()
+            .rev()
+            .fold(0u64, |w, &b| (w << 8) | u64::from(b));
+        h = mix(h, w);
     }
     h ^ (h >> 29)
 }
@@ -682,8 +693,10 @@ impl Catalog {
         let owned;
         let lower: &[u8] = match buf.get_mut(..full_name.len()) {
             Some(b) => {
-                b.copy_from_slice(full_name.as_bytes());
-                b.make_ascii_lowercase();
+                // copied and lower-cased in one pass (no call to `memcpy` for a short name)
+                for (d, c) in b.iter_mut().zip(full_name.bytes()) {
+                    *d = c.to_ascii_lowercase();
+                }
                 b
             }
             None => {
