@@ -282,6 +282,20 @@ pub(crate) fn scopable(cat: &Catalog, a: ActionId) -> bool {
 
 /// The actions of `set` with the given access level.
 pub(crate) fn with_level(cat: &Catalog, set: &ActionSet, level: AccessLevel) -> ActionSet {
+    if cat.is_embedded() {
+        // word by word against the level's actions, kept per process
+        static LEVELS: [std::sync::OnceLock<ActionSet>; 5] =
+            [const { std::sync::OnceLock::new() }; 5];
+        if let Some(slot) = AccessLevel::ALL
+            .iter()
+            .position(|&l| l == level)
+            .and_then(|i| LEVELS.get(i))
+        {
+            let mut out = set.clone();
+            out.intersect_with(&cached_level_set(slot, cat, level));
+            return out;
+        }
+    }
     let mut out = ActionSet::empty(set.universe());
     for a in set.iter() {
         if cat.access_level(a) == level {
@@ -293,6 +307,18 @@ pub(crate) fn with_level(cat: &Catalog, set: &ActionSet, level: AccessLevel) -> 
 
 /// The actions of `set` that can be scoped to a resource.
 pub(crate) fn scopable_of(cat: &Catalog, set: &ActionSet) -> ActionSet {
+    if cat.is_embedded() {
+        // word by word against every scopable action, kept per process
+        static SCOPABLE: std::sync::OnceLock<ActionSet> = std::sync::OnceLock::new();
+        let all = SCOPABLE.get_or_init(|| each_scopable(cat, &ActionSet::full(cat.action_count())));
+        let mut out = set.clone();
+        out.intersect_with(all);
+        return out;
+    }
+    each_scopable(cat, set)
+}
+
+fn each_scopable(cat: &Catalog, set: &ActionSet) -> ActionSet {
     let mut out = ActionSet::empty(set.universe());
     for a in set.iter() {
         if scopable(cat, a) {
@@ -503,19 +529,13 @@ pub(crate) fn applicable_to(cat: &Catalog, set: &ActionSet, named: &[bool]) -> A
 /// scoped: the grant's resource is `*` or `NotResource`, no condition pins the resource,
 /// and the action accepts a resource type. Empty otherwise.
 pub(crate) fn unrestricted(cat: &Catalog, gr: &Grant<'_>, subset: &ActionSet) -> ActionSet {
-    let mut out = ActionSet::empty(gr.effective.universe());
     if !gr.scope.is_unbounded() || scopes_resources(gr.st.condition.as_ref()) {
-        return out;
+        return ActionSet::empty(gr.effective.universe());
     }
     // set operations, word by word for large sets: a grant of `*` holds every action
-    static SCOPABLE: std::sync::OnceLock<ActionSet> = std::sync::OnceLock::new();
-    let all_scopable = cached(&SCOPABLE, cat, || {
-        scopable_of(cat, &ActionSet::full(cat.action_count()))
-    });
-    out.clone_from(&gr.effective);
-    out.intersect_with(subset);
-    out.intersect_with(&all_scopable);
-    out
+    let mut granted = gr.effective.clone();
+    granted.intersect_with(subset);
+    scopable_of(cat, &granted)
 }
 
 /// The catalog ids of canonical action names (names missing from the catalog are
@@ -814,4 +834,34 @@ pub(crate) fn role_condition_note(
             condition_keys(c)
         )
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The per-process sets give what asking the catalog action by action gives.
+    #[test]
+    fn kept_sets_agree_with_the_catalog() {
+        let cat = Catalog::embedded();
+        let n = cat.action_count();
+        let mut sparse = ActionSet::empty(n);
+        for a in (0..n as ActionId).step_by(997) {
+            sparse.insert(a);
+        }
+        let mut dense = ActionSet::empty(n);
+        dense.insert_range(0..(n as ActionId) / 3);
+        for set in [ActionSet::full(n), ActionSet::empty(n), sparse, dense] {
+            let scopable: Vec<ActionId> = set.iter().filter(|&a| scopable(cat, a)).collect();
+            assert_eq!(scopable_of(cat, &set).iter().collect::<Vec<_>>(), scopable);
+            assert!(!scopable.is_empty() || set.is_empty());
+            for level in AccessLevel::ALL {
+                let at: Vec<ActionId> = set
+                    .iter()
+                    .filter(|&a| cat.access_level(a) == level)
+                    .collect();
+                assert_eq!(with_level(cat, &set, level).iter().collect::<Vec<_>>(), at);
+            }
+        }
+    }
 }
