@@ -38,9 +38,17 @@ fn json_with(strings: BoxedStrategy<String>) -> impl Strategy<Value = Json> {
     })
 }
 
-/// Render with some whitespace and escapes chosen by `style` (0..4).
+/// Render with some whitespace and escapes chosen by `style` (0..6): the last two indent
+/// as pretty printers do, with runs of spaces longer than eight bytes.
 fn render(v: &Json, style: u8, out: &mut String) {
-    let ws = [" ", "", "\n  ", "\t"][usize::from(style % 4)];
+    let ws = [
+        " ",
+        "",
+        "\n  ",
+        "\t",
+        "\n                   ",
+        "  \r\n \t         ",
+    ][usize::from(style % 6)];
     match v {
         Json::Null => out.push_str("null"),
         Json::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
@@ -171,7 +179,7 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(cases()))]
 
     #[test]
-    fn json_round_trips_and_spans_reparse(v in json(), style in 0u8..4) {
+    fn json_round_trips_and_spans_reparse(v in json(), style in 0u8..6) {
         let mut src = String::new();
         render(&v, style, &mut src);
         let parsed = parse_json(&src, &Limits::default());
