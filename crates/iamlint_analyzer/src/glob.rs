@@ -81,7 +81,7 @@ impl Pattern {
                 Part::Hole { kind, .. } => {
                     let may_colon = !matches!(kind, HoleKind::Placeholder);
                     let display = Text {
-                        parts: vec![part.clone()],
+                        parts: iamlint_policy::Parts::one(part.clone()),
                         span: text.span,
                         path: String::new(),
                     }
@@ -572,7 +572,7 @@ mod tests {
             parts: {
                 let mut v = Vec::new();
                 iamlint_policy::text::split_placeholders(s, &Default::default(), &mut v);
-                v
+                v.into()
             },
             span: Default::default(),
             path: String::new(),

@@ -80,11 +80,88 @@ pub enum Part {
     },
 }
 
+/// The pieces of a [`Text`], used as a slice (`&text.parts[..]`, `text.parts.iter()`).
+/// A plain string, by far the most common value, is one part kept in place: no list is
+/// allocated for it.
+#[derive(Clone, Debug, Default)]
+pub struct Parts(PartsRepr);
+
+#[derive(Clone, Debug)]
+enum PartsRepr {
+    One(Part),
+    Many(Vec<Part>),
+}
+
+impl Default for PartsRepr {
+    fn default() -> Self {
+        PartsRepr::Many(Vec::new())
+    }
+}
+
+impl Parts {
+    /// One part.
+    pub fn one(part: Part) -> Parts {
+        Parts(PartsRepr::One(part))
+    }
+
+    pub fn as_slice(&self) -> &[Part] {
+        match &self.0 {
+            PartsRepr::One(p) => std::slice::from_ref(p),
+            PartsRepr::Many(v) => v,
+        }
+    }
+}
+
+impl From<Vec<Part>> for Parts {
+    fn from(mut parts: Vec<Part>) -> Parts {
+        match parts.pop() {
+            Some(only) if parts.is_empty() => Parts::one(only),
+            Some(last) => {
+                parts.push(last);
+                Parts(PartsRepr::Many(parts))
+            }
+            None => Parts::default(),
+        }
+    }
+}
+
+impl std::ops::Deref for Parts {
+    type Target = [Part];
+
+    fn deref(&self) -> &[Part] {
+        self.as_slice()
+    }
+}
+
+impl<'a> IntoIterator for &'a Parts {
+    type Item = &'a Part;
+    type IntoIter = std::slice::Iter<'a, Part>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.as_slice().iter()
+    }
+}
+
+// equal and hashed as the sequence of parts, however it is kept
+impl PartialEq for Parts {
+    fn eq(&self, other: &Parts) -> bool {
+        self.as_slice() == other.as_slice()
+    }
+}
+
+impl Eq for Parts {}
+
+impl std::hash::Hash for Parts {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.as_slice().hash(state);
+    }
+}
+
 /// A string value of the policy, with where it came from.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Text {
     /// The value's pieces. A plain string is one `Literal`.
-    pub parts: Vec<Part>,
+    pub parts: Parts,
     /// The span of the value in the source (for an intrinsic, the whole intrinsic).
     pub span: Span,
     /// Logical path, e.g. `Statement[1].Action[0]`.
@@ -94,7 +171,7 @@ pub struct Text {
 impl Text {
     pub fn literal(value: impl Into<String>, span: Span, path: impl Into<String>) -> Text {
         Text {
-            parts: vec![Part::Literal(value.into())],
+            parts: Parts::one(Part::Literal(value.into())),
             span,
             path: path.into(),
         }

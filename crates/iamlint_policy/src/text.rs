@@ -1,6 +1,6 @@
 //! Scalars and CloudFormation intrinsics → [`Text`] (literal parts and holes).
 
-use crate::model::{HoleKind, Part, Text};
+use crate::model::{HoleKind, Part, Parts, Text};
 use iamlint_syntax::{Node, Value};
 use std::collections::BTreeMap;
 
@@ -112,12 +112,21 @@ pub fn text_of(node: &Node, path: &str, vars: &Vars) -> Result<Text, &'static st
 }
 
 /// The parts of [`text_of`]'s text.
-pub(crate) fn parts_of(node: &Node, vars: &Vars) -> Result<Vec<Part>, &'static str> {
-    // Most values are one literal: room for exactly that.
-    let mut parts = Vec::with_capacity(1);
+pub(crate) fn parts_of(node: &Node, vars: &Vars) -> Result<Parts, &'static str> {
+    // Most values are a plain string without placeholders: one literal, kept in place.
+    if let (None, Value::String(s, _)) = (&node.tag, &node.value) {
+        if memchr::memchr2(b'<', b'{', s.as_bytes()).is_none() {
+            return Ok(if s.is_empty() {
+                Parts::default()
+            } else {
+                Parts::one(Part::Literal(s.clone()))
+            });
+        }
+    }
+    let mut parts = Vec::new();
     push_node(node, vars, &mut parts, 0)?;
     normalize_parts(&mut parts);
-    Ok(parts)
+    Ok(Parts::from(parts))
 }
 
 fn push_node(
@@ -380,6 +389,42 @@ mod tests {
 
     fn ph(s: &str) -> Part {
         hole(HoleKind::Placeholder, s)
+    }
+
+    /// A plain string's parts, taken on the short path, are those of the general one; and
+    /// parts kept in place equal (and hash as) the same parts in a list.
+    #[test]
+    fn plain_strings_take_the_short_path_to_the_same_parts() {
+        use std::hash::{BuildHasher, RandomState};
+        let hasher = RandomState::new();
+        for s in [
+            "",
+            "s3:GetObject",
+            "arn:aws:s3:::b/*",
+            "<REGION>",
+            "a<b",
+            "{{ x }}",
+            "{x}",
+            "${aws:username}",
+            "x{{y",
+        ] {
+            let node = Node {
+                span: Default::default(),
+                tag: None,
+                value: Value::String(s.to_string(), iamlint_syntax::ScalarStyle::Quoted),
+            };
+            let short = parts_of(&node, &Vars::new()).expect("a string");
+            let general = parts(s);
+            assert_eq!(short.as_slice(), general.as_slice(), "{s:?}");
+            let listed = Parts::from(general);
+            assert_eq!(short, listed);
+            assert_eq!(hasher.hash_one(&short), hasher.hash_one(&listed));
+            assert_eq!(hasher.hash_one(&short), hasher.hash_one(short.as_slice()));
+        }
+        let many = Parts::from(vec![lit("a"), ph("B")]);
+        assert_eq!(many.len(), 2);
+        assert_eq!(Parts::from(Vec::new()), Parts::default());
+        assert!(Parts::default().is_empty());
     }
 
     #[test]
