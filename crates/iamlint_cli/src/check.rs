@@ -14,6 +14,7 @@ use std::collections::BTreeMap;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
 
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
 pub enum OutputFormat {
@@ -287,6 +288,10 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, String> {
     };
 
     let inputs = discover::discover(&args.paths, &is_excluded);
+    let positions_only = matches!(
+        args.format,
+        OutputFormat::Json | OutputFormat::Compact | OutputFormat::Github
+    );
     let copts = CheckOptions {
         catalog,
         selection: &selection,
@@ -318,6 +323,15 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, String> {
         );
         // in the report's order already, so that the final sort is one pass
         iamlint_report::sort_diagnostics(&mut diags);
+        // A report that shows no source needs only positions: the findings kept until it
+        // is written hold a copy of their file without its text.
+        if positions_only && !diags.is_empty() {
+            if let Some(slim) = loaded.source.without_text() {
+                for d in &mut diags {
+                    d.file = Arc::clone(&slim);
+                }
+            }
+        }
         (diags, false, unreadable)
     };
     let results: Vec<(Vec<iamlint_report::Diagnostic>, bool, bool)> = if inputs.len() > 1 {

@@ -178,7 +178,14 @@ pub(crate) struct Region<'a> {
 
 pub(crate) fn region<'a>(d: &'a Diagnostic, l: &Label) -> Region<'a> {
     let text = d.file.text.as_str();
-    let r = clamp_range(text, l.span.start, l.span.end);
+    let r = if d.file.is_text_dropped() {
+        // an ASCII text (see `SourceFile::without_text`): every offset is a boundary
+        let len = d.file.text_len() as usize;
+        let s = (l.span.start as usize).min(len);
+        s..(l.span.end as usize).clamp(s, len)
+    } else {
+        clamp_range(text, l.span.start, l.span.end)
+    };
     let to_u32 = |x: usize| u32::try_from(x).unwrap_or(u32::MAX);
     Region {
         start: d.file.line_col(to_u32(r.start)),

@@ -307,3 +307,39 @@ fn json_text_is_serde_pretty_printing() {
         assert_eq!(entries.len(), findings);
     }
 }
+
+/// A copy of an ASCII file without its text places every offset where the file does, and
+/// the reports that show no source are the same bytes with such copies; a text that is not
+/// ASCII keeps its text.
+#[test]
+fn findings_on_files_without_text_render_the_same() {
+    let text = "{\n  \"Version\": \"2012-10-17\",\r\n\t\"Statement\": []\n}\n\n";
+    let file = SourceFile::new("p.json", text);
+    let slim = file.without_text().expect("an ASCII text");
+    assert!(slim.text.is_empty() && slim.is_text_dropped());
+    assert_eq!(slim.text_len(), file.text_len());
+    for offset in 0..text.len() as u32 + 3 {
+        assert_eq!(slim.line_col(offset), file.line_col(offset), "{offset}");
+    }
+    assert!(SourceFile::new("r.json", "{\"Sid\": \"r\u{f4}le\"}")
+        .without_text()
+        .is_none());
+
+    let report = common::fixture_report();
+    let mut slimmed = common::fixture_report();
+    let mut dropped = 0;
+    for d in &mut slimmed.diagnostics {
+        if let Some(s) = d.file.without_text() {
+            d.file = s;
+            dropped += 1;
+        }
+    }
+    assert!(dropped > 0, "the fixture has ASCII files");
+    for format in [Format::Json, Format::Compact, Format::Github] {
+        assert_eq!(
+            render(&slimmed, format, &opts()),
+            render(&report, format, &opts()),
+            "{format:?}"
+        );
+    }
+}

@@ -235,7 +235,7 @@ fn physical_location(d: &Diagnostic, label: Option<&Label>, opts: &RenderOptions
         }
         // a file-level finding covers the whole file (no snippet: it may be large)
         None => {
-            let len = u32::try_from(d.file.text.len()).unwrap_or(u32::MAX);
+            let len = d.file.text_len();
             (d.file.line_col(0), d.file.line_col(len), "")
         }
     };
