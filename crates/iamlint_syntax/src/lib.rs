@@ -89,7 +89,7 @@ pub struct Node {
     pub span: Span,
     /// A YAML tag written on the node, without the leading `!` (`Sub` for `!Sub`, `!str`
     /// for `!!str`). Always `None` for JSON.
-    pub tag: Option<Tag>,
+    pub tag: Option<Box<Tag>>,
     pub value: Value,
 }
 

@@ -421,7 +421,7 @@ impl Builder<'_> {
         };
         let node = Node {
             span: span(frame.start, end),
-            tag: frame.tag,
+            tag: frame.tag.map(Box::new),
             value,
         };
         if frame.anchor > 0 {
@@ -649,7 +649,7 @@ impl Builder<'_> {
         };
         Node {
             span: value_span,
-            tag,
+            tag: tag.map(Box::new),
             value,
         }
     }
