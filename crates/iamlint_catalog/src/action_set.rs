@@ -38,6 +38,18 @@ impl ActionSet {
         }
     }
 
+    /// The set of one action (empty when `a` is outside the universe), allocated to size.
+    pub fn single(universe: usize, a: ActionId) -> Self {
+        Self {
+            repr: Repr::Sparse(if (a as usize) < universe {
+                vec![a]
+            } else {
+                Vec::new()
+            }),
+            universe,
+        }
+    }
+
     /// The set of every action in `0..universe`.
     pub fn full(universe: usize) -> Self {
         let mut set = Self {

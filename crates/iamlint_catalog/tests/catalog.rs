@@ -387,6 +387,18 @@ fn set_of(ids: &[u32]) -> ActionSet {
     s
 }
 
+/// A set made of one action is the empty set with that action inserted, inside the
+/// universe or not.
+#[test]
+fn single_action_sets() {
+    for a in [0, 1, U - 1, U, U + 7] {
+        let one = ActionSet::single(U as usize, a);
+        assert_eq!(one, set_of(&[a]), "{a}");
+        assert_eq!(hash_of(&one), hash_of(&set_of(&[a])));
+        assert_eq!(one.len(), usize::from(a < U));
+    }
+}
+
 proptest! {
     #[test]
     fn action_set_matches_btreeset(ops in prop::collection::vec(op(), 0..40)) {

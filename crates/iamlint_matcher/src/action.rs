@@ -19,14 +19,13 @@ pub(crate) struct Part {
 impl Part {
     fn new(text: &str) -> Part {
         let text = text.to_ascii_lowercase();
-        let toks: Vec<Tok> = text
-            .chars()
-            .map(|c| match c {
-                '*' => glob::STAR,
-                '?' => glob::ONE,
-                c => Tok::Lit(c),
-            })
-            .collect();
+        // one token per character: room for as many as there are bytes
+        let mut toks: Vec<Tok> = Vec::with_capacity(text.len());
+        toks.extend(text.chars().map(|c| match c {
+            '*' => glob::STAR,
+            '?' => glob::ONE,
+            c => Tok::Lit(c),
+        }));
         let lit_len = text.find(['*', '?']).unwrap_or(text.len());
         let wild = lit_len < text.len();
         Part {

@@ -69,7 +69,8 @@ impl ArnPattern {
         if raw.is_empty() {
             return Err(PatternError::Empty);
         }
-        let mut toks = Vec::new();
+        // at most one token per character
+        let mut toks = Vec::with_capacity(raw.len());
         let mut vars: Vec<PolicyVar> = Vec::new();
         let mut rest = raw;
         while let Some(c) = rest.chars().next() {

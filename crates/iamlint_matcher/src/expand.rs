@@ -109,11 +109,7 @@ pub fn expand_checked(
         };
         if !action.wild {
             return match catalog.find_action(pattern.as_str()) {
-                Some(a) => {
-                    let mut set = ActionSet::empty(catalog.action_count());
-                    set.insert(a);
-                    Ok(set)
-                }
+                Some(a) => Ok(ActionSet::single(catalog.action_count(), a)),
                 None => Err(ExpandError::UnknownAction {
                     action: pattern.as_str().to_owned(),
                     suggestion: pattern

@@ -63,9 +63,7 @@ pub fn expand_action(catalog: &Catalog, text: &Text) -> ActionItem {
     // Most items name one action of the catalog: look it up without compiling a pattern.
     if !iamlint_matcher::has_wildcard(s) {
         if let Some(a) = catalog.find_action(s) {
-            let mut set = ActionSet::empty(catalog.action_count());
-            set.insert(a);
-            return ActionItem::Expanded(set);
+            return ActionItem::Expanded(ActionSet::single(catalog.action_count(), a));
         }
     }
     // Patterns recur across the files of a run (`s3:Get*`, `ec2:Describe*`): each is

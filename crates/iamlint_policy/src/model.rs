@@ -199,7 +199,15 @@ impl Text {
 
     /// A display form: literals as they are, holes as `<name>` / `${Name}` / `{{name}}`.
     pub fn display(&self) -> String {
-        let mut out = String::new();
+        let mut out = String::with_capacity(
+            self.parts
+                .iter()
+                .map(|p| match p {
+                    Part::Literal(s) => s.len(),
+                    Part::Hole { name, .. } => name.len() + 4,
+                })
+                .sum(),
+        );
         for p in &self.parts {
             match p {
                 Part::Literal(s) => out.push_str(s),

@@ -56,11 +56,14 @@ impl RuleSelection {
 
     /// The rules that run.
     pub fn rules(&self) -> Vec<&'static dyn Rule> {
-        all_rules()
-            .iter()
-            .copied()
-            .filter(|r| self.is_enabled(r.info()))
-            .collect()
+        let mut rules = Vec::with_capacity(all_rules().len());
+        rules.extend(
+            all_rules()
+                .iter()
+                .copied()
+                .filter(|r| self.is_enabled(r.info())),
+        );
+        rules
     }
 
     /// Selectors that name no rule (typos in `--select`/config), for a usage error.

@@ -402,7 +402,13 @@ pub(crate) fn resource_type_list(cat: &Catalog, set: &ActionSet, max: usize) -> 
 
 /// `` `svc:name`, `svc:name` `` for the shown items, then `and N more` up to `total`.
 fn qualified_list(shown: &[(&str, &str)], total: usize) -> String {
-    let mut out = String::new();
+    let mut out = String::with_capacity(
+        shown
+            .iter()
+            .map(|(s, n)| s.len() + n.len() + 5)
+            .sum::<usize>()
+            + 24,
+    );
     for (i, (service, name)) in shown.iter().enumerate() {
         if i > 0 {
             out.push_str(", ");

@@ -133,8 +133,17 @@ fn literals(t: &Text) -> impl Iterator<Item = &str> {
 
 /// The texts of a statement where variables are substituted, and where they are not.
 fn texts(st: &Statement) -> (Vec<&Text>, Vec<(&Text, &'static str)>) {
-    let mut allowed = Vec::new();
-    let mut outside = Vec::new();
+    let resources = st.resource.as_ref().map_or(0, |r| r.items.len());
+    let values: usize = st
+        .condition
+        .iter()
+        .flat_map(|c| c.entries())
+        .map(|(_, e)| e.values.len())
+        .sum();
+    let mut allowed = Vec::with_capacity(resources + values);
+    let actions = st.action.as_ref().map_or(0, |a| a.items.len());
+    let principals = st.principal.as_ref().map_or(0, |p| p.values.len());
+    let mut outside = Vec::with_capacity(actions + principals);
     if let Some(r) = &st.resource {
         allowed.extend(r.items.iter());
     }
@@ -268,20 +277,25 @@ fn malformed(t: &Text, v: &Var<'_>, src: &str) -> Finding {
 
 /// `${aws:username}` inside `!Sub` became a CloudFormation reference named `aws:username`.
 fn sub_references(st: &Statement, src: &str, sink: &mut Sink) {
-    let mut all: Vec<&Text> = Vec::new();
-    all.extend(st.sid.iter());
-    for l in [&st.action, &st.resource].into_iter().flatten() {
-        all.extend(l.items.iter());
-    }
-    if let Some(p) = &st.principal {
-        all.extend(p.values.iter().map(|v| &v.value));
-    }
-    if let Some(c) = &st.condition {
-        for (_, e) in c.entries() {
-            all.push(&e.key);
-            all.extend(e.values.iter());
-        }
-    }
+    let lists = [&st.action, &st.resource]
+        .into_iter()
+        .flatten()
+        .flat_map(|l| l.items.iter());
+    let principals = st
+        .principal
+        .iter()
+        .flat_map(|p| p.values.iter().map(|v| &v.value));
+    let conditions = st
+        .condition
+        .iter()
+        .flat_map(|c| c.entries())
+        .flat_map(|(_, e)| std::iter::once(&e.key).chain(e.values.iter()));
+    let all = st
+        .sid
+        .iter()
+        .chain(lists)
+        .chain(principals)
+        .chain(conditions);
     for t in all {
         for (kind, name) in t.holes() {
             if *kind == HoleKind::CfnRef && name.contains(':') && !name.contains("::") {
