@@ -179,24 +179,31 @@ impl Grant<'_> {
     }
 
     /// The `Action` items (or the `NotAction` key) through which the grant holds some
-    /// action of `set`, in order, without repeats: `(span, path, text as written)`.
-    pub(crate) fn elements_for(&self, set: &ActionSet) -> Vec<(Span, String, String)> {
-        if self.actions.negated {
-            return vec![(
-                self.actions.key_span,
-                self.actions.path.clone(),
-                "NotAction".to_string(),
-            )];
-        }
-        let mut out = Vec::new();
-        for (t, item) in self.actions.items.iter().zip(&self.g.action_items) {
-            if let ActionItem::Expanded(s) = item {
-                if s.iter().any(|a| set.contains(a)) {
-                    out.push((t.span, t.path.clone(), t.display()));
+    /// action of `set`, in order, without repeats: `(span, text as written)`. Lazy:
+    /// callers name the first few.
+    pub(crate) fn elements_for<'s>(
+        &'s self,
+        set: &'s ActionSet,
+    ) -> impl Iterator<Item = (Span, std::borrow::Cow<'s, str>)> + 's {
+        let negated = self.actions.negated;
+        let not_action = negated.then(|| (self.actions.key_span, "NotAction".into()));
+        let items = self
+            .actions
+            .items
+            .iter()
+            .zip(&self.g.action_items)
+            .filter(move |_| !negated)
+            .filter_map(move |(t, item)| match item {
+                ActionItem::Expanded(s) if s.iter().any(|a| set.contains(a)) => {
+                    let text = match t.as_literal() {
+                        Some(s) => std::borrow::Cow::Borrowed(s),
+                        None => std::borrow::Cow::Owned(t.display()),
+                    };
+                    Some((t.span, text))
                 }
-            }
-        }
-        out
+                _ => None,
+            });
+        not_action.into_iter().chain(items)
     }
 
     /// A note when some `Action`/`NotAction` item could not be resolved.
@@ -712,7 +719,7 @@ pub(crate) fn report_unrestricted(
         })
         .help(cat_info.help)
         .sid(gr.st);
-        for (s, _, text) in gr.elements_for(&set).into_iter().take(3) {
+        for (s, text) in gr.elements_for(&set).take(3) {
             f = f.secondary(s, format!("granted by `{text}`"));
         }
         f = f.note(format!(
@@ -779,11 +786,11 @@ impl Grant<'_> {
     /// `iam:PassRole` `` when a wildcard or `NotAction` grants it.
     pub(crate) fn allows_subject(&self, cat: &Catalog, a: ActionId) -> String {
         let name = cat.action_full_name(a);
-        let mut one = ActionSet::empty(cat.action_count());
-        one.insert(a);
-        match self.elements_for(&one).into_iter().next() {
-            Some((_, _, t)) if t.eq_ignore_ascii_case(&name) => format!("`{name}` is allowed"),
-            Some((_, _, t)) => format!("`{t}` allows `{name}`"),
+        let one = ActionSet::single(cat.action_count(), a);
+        let first = self.elements_for(&one).next().map(|(_, t)| t.into_owned());
+        match first {
+            Some(t) if t.eq_ignore_ascii_case(&name) => format!("`{name}` is allowed"),
+            Some(t) => format!("`{t}` allows `{name}`"),
             None => format!("`{name}` is allowed"),
         }
     }

@@ -95,7 +95,7 @@ impl Rule for ResourceStar {
             let mut f = Finding::new(star.span, star.path.clone(), message)
                 .label("every resource")
                 .sid(gr.st);
-            for (span, _, text) in gr.elements_for(&scopable).into_iter().take(3) {
+            for (span, text) in gr.elements_for(&scopable).take(3) {
                 f = f.secondary(span, format!("`{text}` can be scoped"));
             }
             f = f.note(format!(
