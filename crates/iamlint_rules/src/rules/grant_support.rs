@@ -381,14 +381,17 @@ pub(crate) fn name_list(cat: &Catalog, set: &ActionSet, max: usize) -> String {
 /// The resource types (`ecr:repository`) the actions of `set` accept, at most `max`,
 /// then `and N more`.
 pub(crate) fn resource_type_list(cat: &Catalog, set: &ActionSet, max: usize) -> String {
-    // in order of first appearance; `seen` keeps this linear for large sets
+    // in order of first appearance; `seen` (one bit per type) keeps this linear for
+    // large sets
     let mut types: Vec<ResourceTypeId> = Vec::new();
-    let mut seen = vec![false; cat.resource_type_count()];
+    let mut seen = vec![0u64; cat.resource_type_count().div_ceil(64)];
     for a in set.iter() {
         for r in cat.action_resources(a) {
-            if let Some(s) = seen.get_mut(r.resource_type as usize) {
-                if !*s {
-                    *s = true;
+            let t = r.resource_type as usize;
+            if let Some(w) = seen.get_mut(t / 64) {
+                let bit = 1u64 << (t % 64);
+                if *w & bit == 0 {
+                    *w |= bit;
                     types.push(r.resource_type);
                 }
             }
