@@ -138,6 +138,9 @@ struct KeyTemplateIndex {
     by_service: Vec<(String, u32)>,
     /// Templates with a placeholder before their first `:`: always tested.
     always: Vec<u32>,
+    /// Per template (by position): the length of its literal text before the first
+    /// placeholder, which a matching key starts with (checked before the full match).
+    head_len: Vec<u32>,
 }
 
 /// Lookups answered by binary search before [`ActionHash`] is built: the build reads every
@@ -836,7 +839,13 @@ impl Catalog {
         for t in candidates {
             let row = self.u32_at(blob::KEY_TEMPLATES, t as usize) as usize;
             let template = name(row);
-            if template_matches(template, key)
+            let head = index
+                .head_len
+                .get(t as usize)
+                .and_then(|&n| template.get(..n as usize))
+                .unwrap_or("");
+            if starts_with_ci(key, head)
+                && template_matches(template, key)
                 && best.is_none_or(|b| name(b).len() < template.len())
             {
                 best = Some(row);
@@ -852,6 +861,9 @@ impl Catalog {
             let template = self.str(self.field(blob::KEY_INDEX, row, 0));
             let colon = template.find(':');
             let placeholder = template.find(['$', '<']);
+            index
+                .head_len
+                .push(u32::try_from(placeholder.unwrap_or(template.len())).unwrap_or(u32::MAX));
             let t = t as u32;
             match colon {
                 Some(c) if placeholder.is_none_or(|p| c < p) => index
