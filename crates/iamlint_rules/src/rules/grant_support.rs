@@ -8,6 +8,7 @@ use iamlint_matcher::{ArnFormat, ArnPattern};
 use iamlint_policy::graph::{ActionItem, ResourceItem, StatementGraph};
 use iamlint_policy::{Condition, ElementList, PolicyKind, Statement, Text};
 use iamlint_syntax::Span;
+use std::sync::atomic::AtomicUsize;
 
 /// Whether the over-broad grant rules look at documents of this kind. They judge what a
 /// principal is granted: identity policies. Boundaries and SCPs only limit, trust
@@ -289,19 +290,17 @@ pub(crate) fn scopable(cat: &Catalog, a: ActionId) -> bool {
 
 /// The actions of `set` with the given access level.
 pub(crate) fn with_level(cat: &Catalog, set: &ActionSet, level: AccessLevel) -> ActionSet {
-    if cat.is_embedded() {
-        // word by word against the level's actions, kept per process
-        static LEVELS: [std::sync::OnceLock<ActionSet>; 5] =
-            [const { std::sync::OnceLock::new() }; 5];
-        if let Some(slot) = AccessLevel::ALL
-            .iter()
-            .position(|&l| l == level)
-            .and_then(|i| LEVELS.get(i))
-        {
-            let mut out = set.clone();
-            out.intersect_with(&cached_level_set(slot, cat, level));
-            return out;
-        }
+    // word by word against the level's actions, kept per process once worth building
+    static LEVELS: [std::sync::OnceLock<ActionSet>; 5] = [const { std::sync::OnceLock::new() }; 5];
+    static ASKED: AtomicUsize = AtomicUsize::new(0);
+    let slot = AccessLevel::ALL
+        .iter()
+        .position(|&l| l == level)
+        .and_then(|i| LEVELS.get(i));
+    if let Some(all) = slot.and_then(|slot| kept_set(slot, &ASKED, cat, || level_set(cat, level))) {
+        let mut out = set.clone();
+        out.intersect_with(all);
+        return out;
     }
     let mut out = ActionSet::empty(set.universe());
     for a in set.iter() {
@@ -314,15 +313,42 @@ pub(crate) fn with_level(cat: &Catalog, set: &ActionSet, level: AccessLevel) -> 
 
 /// The actions of `set` that can be scoped to a resource.
 pub(crate) fn scopable_of(cat: &Catalog, set: &ActionSet) -> ActionSet {
-    if cat.is_embedded() {
-        // word by word against every scopable action, kept per process
-        static SCOPABLE: std::sync::OnceLock<ActionSet> = std::sync::OnceLock::new();
-        let all = SCOPABLE.get_or_init(|| each_scopable(cat, &ActionSet::full(cat.action_count())));
+    // word by word against every scopable action, kept per process once worth building
+    static SCOPABLE: std::sync::OnceLock<ActionSet> = std::sync::OnceLock::new();
+    static ASKED: AtomicUsize = AtomicUsize::new(0);
+    if let Some(all) = kept_set(&SCOPABLE, &ASKED, cat, || {
+        each_scopable(cat, &ActionSet::full(cat.action_count()))
+    }) {
         let mut out = set.clone();
         out.intersect_with(all);
         return out;
     }
     each_scopable(cat, set)
+}
+
+/// Questions answered action by action before a per-process set is built for them: the
+/// build reads every action of the catalog (about a millisecond for the level and
+/// scopable sets together), more than a single file's check asks.
+const SETS_AFTER: usize = 256;
+
+/// The per-process set in `slot` for the embedded catalog, built on the
+/// [`SETS_AFTER`]th question (`asked` counts them); `None` before, and for another catalog.
+fn kept_set(
+    slot: &'static std::sync::OnceLock<ActionSet>,
+    asked: &AtomicUsize,
+    cat: &Catalog,
+    build: impl FnOnce() -> ActionSet,
+) -> Option<&'static ActionSet> {
+    if !cat.is_embedded() {
+        return None;
+    }
+    if let Some(set) = slot.get() {
+        return Some(set);
+    }
+    if asked.fetch_add(1, std::sync::atomic::Ordering::Relaxed) < SETS_AFTER {
+        return None;
+    }
+    Some(slot.get_or_init(build))
 }
 
 fn each_scopable(cat: &Catalog, set: &ActionSet) -> ActionSet {
@@ -856,7 +882,8 @@ pub(crate) fn role_condition_note(
 mod tests {
     use super::*;
 
-    /// The per-process sets give what asking the catalog action by action gives.
+    /// Before and after the per-process sets are built, the answers are those of asking
+    /// the catalog action by action.
     #[test]
     fn kept_sets_agree_with_the_catalog() {
         let cat = Catalog::embedded();
@@ -867,16 +894,30 @@ mod tests {
         }
         let mut dense = ActionSet::empty(n);
         dense.insert_range(0..(n as ActionId) / 3);
-        for set in [ActionSet::full(n), ActionSet::empty(n), sparse, dense] {
+        let sets = [ActionSet::full(n), ActionSet::empty(n), sparse, dense];
+        agree(cat, &sets);
+        // enough questions for every kept set to be built
+        let none = ActionSet::empty(n);
+        for _ in 0..=SETS_AFTER {
+            scopable_of(cat, &none);
+            for level in AccessLevel::ALL {
+                with_level(cat, &none, level);
+            }
+        }
+        agree(cat, &sets);
+    }
+
+    fn agree(cat: &Catalog, sets: &[ActionSet]) {
+        for set in sets {
             let scopable: Vec<ActionId> = set.iter().filter(|&a| scopable(cat, a)).collect();
-            assert_eq!(scopable_of(cat, &set).iter().collect::<Vec<_>>(), scopable);
+            assert_eq!(scopable_of(cat, set).iter().collect::<Vec<_>>(), scopable);
             assert!(!scopable.is_empty() || set.is_empty());
             for level in AccessLevel::ALL {
                 let at: Vec<ActionId> = set
                     .iter()
                     .filter(|&a| cat.access_level(a) == level)
                     .collect();
-                assert_eq!(with_level(cat, &set, level).iter().collect::<Vec<_>>(), at);
+                assert_eq!(with_level(cat, set, level).iter().collect::<Vec<_>>(), at);
             }
         }
     }
