@@ -223,7 +223,8 @@ fn statement(cx: &mut Ctx<'_>, node: &Node, path: String, out: &mut Vec<Statemen
     let mut st = Statement {
         index: out.len(),
         span: node.span,
-        path: path.clone(),
+        // moved in once the members' paths are built from it
+        path: String::new(),
         sid: None,
         effect: None,
         effect_text: None,
@@ -248,27 +249,34 @@ fn statement(cx: &mut Ctx<'_>, node: &Node, path: String, out: &mut Vec<Statemen
                 };
             }
             "Action" | "NotAction" => {
-                list_element(cx, e, &p, "Action", &mut st.action);
+                list_element(cx, e, p, "Action", &mut st.action);
             }
             "Resource" | "NotResource" => {
-                list_element(cx, e, &p, "Resource", &mut st.resource);
+                list_element(cx, e, p, "Resource", &mut st.resource);
             }
             "Principal" | "NotPrincipal" => principal(cx, e, &p, &mut st.principal),
             "Condition" => st.condition = condition(cx, e, &p),
             other => unknown(cx, e, &p, other, STMT_KEYS, "statement"),
         }
     }
+    st.path = path;
     out.push(st);
 }
 
-fn list_element(cx: &mut Ctx<'_>, e: &Entry, p: &str, base: &str, slot: &mut Option<ElementList>) {
+fn list_element(
+    cx: &mut Ctx<'_>,
+    e: &Entry,
+    p: String,
+    base: &str,
+    slot: &mut Option<ElementList>,
+) {
     let negated = e.key.starts_with("Not");
     if let Some(prev) = slot {
         let (a, b) = (prev.key_name(base), e.key.clone());
         cx.issues.push(ModelIssue {
             kind: IssueKind::ConflictingElements,
             span: e.key_span,
-            path: p.to_string(),
+            path: p,
             message: if a == b {
                 format!("`{b}` appears twice in one statement")
             } else {
@@ -282,10 +290,11 @@ fn list_element(cx: &mut Ctx<'_>, e: &Entry, p: &str, base: &str, slot: &mut Opt
         negated,
         key_span: e.key_span,
         span: e.value.span,
-        path: p.to_string(),
+        path: p,
         items: Vec::with_capacity(e.value.as_seq().map_or(1, <[Node]>::len)),
         scalar: true,
     };
+    let p = list.path.as_str();
     match &e.value.value {
         Value::Seq(items) if intrinsic(&e.value).is_none() => {
             list.scalar = false;
@@ -412,24 +421,19 @@ fn condition(cx: &mut Ctx<'_>, e: &Entry, p: &str) -> Option<Condition> {
         key_span: e.key_span,
         span: e.value.span,
         path: p.to_string(),
-        clauses: Vec::new(),
+        clauses: Vec::with_capacity(ops.len()),
     };
     for op in ops {
         let op_path = path::member(p, &op.key);
         let operator = Operator::parse(&op.key);
-        let operator_text = Text::literal(op.key.clone(), op.key_span, op_path.clone());
         let Some(keys) = op.value.as_map().filter(|_| intrinsic(&op.value).is_none()) else {
             cx.wrong_type(&op.value, &op_path, &op.key, "an object of condition keys");
             continue;
         };
-        let mut clause = ConditionClause {
-            operator,
-            operator_text,
-            entries: Vec::new(),
-        };
+        let mut entries = Vec::with_capacity(keys.len());
         for k in keys {
+            // the key's path goes to its text last (values are named after it first)
             let kp = path::member(&op_path, &k.key);
-            let key = Text::literal(k.key.clone(), k.key_span, kp.clone());
             let mut values = Vec::new();
             let scalar = !matches!(k.value.value, Value::Seq(_)) || intrinsic(&k.value).is_some();
             if scalar {
@@ -451,14 +455,18 @@ fn condition(cx: &mut Ctx<'_>, e: &Entry, p: &str) -> Option<Condition> {
                     }
                 }
             }
-            clause.entries.push(ConditionEntry {
-                key,
+            entries.push(ConditionEntry {
+                key: Text::literal(k.key.clone(), k.key_span, kp),
                 values,
                 values_span: k.value.span,
                 scalar,
             });
         }
-        cond.clauses.push(clause);
+        cond.clauses.push(ConditionClause {
+            operator,
+            operator_text: Text::literal(op.key.clone(), op.key_span, op_path),
+            entries,
+        });
     }
     Some(cond)
 }
