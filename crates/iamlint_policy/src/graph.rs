@@ -91,7 +91,7 @@ fn resource_item(text: &Text) -> ResourceItem {
 pub fn statement_graph(catalog: &Catalog, st: &Statement) -> StatementGraph {
     let n = catalog.action_count();
     let mut named = ActionSet::empty(n);
-    let mut action_items = Vec::new();
+    let mut action_items = Vec::with_capacity(st.action.as_ref().map_or(0, |l| l.items.len()));
     let mut unresolved = false;
     if let Some(list) = &st.action {
         for t in &list.items {

@@ -181,6 +181,7 @@ fn statements(cx: &mut Ctx<'_>, e: &Entry, p: &str, out: &mut Vec<Statement>) {
                     "`Statement` is empty".into(),
                 );
             }
+            out.reserve(items.len());
             for (i, item) in items.iter().enumerate() {
                 statement_item(cx, item, path::index(p, i), out);
             }
