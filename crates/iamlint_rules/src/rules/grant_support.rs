@@ -291,13 +291,11 @@ pub(crate) fn scopable(cat: &Catalog, a: ActionId) -> bool {
 /// The actions of `set` with the given access level.
 pub(crate) fn with_level(cat: &Catalog, set: &ActionSet, level: AccessLevel) -> ActionSet {
     // word by word against the level's actions, kept per process once worth building
-    static LEVELS: [std::sync::OnceLock<ActionSet>; 5] = [const { std::sync::OnceLock::new() }; 5];
+    // (or as soon as a rule has built them)
     static ASKED: AtomicUsize = AtomicUsize::new(0);
-    let slot = AccessLevel::ALL
-        .iter()
-        .position(|&l| l == level)
-        .and_then(|i| LEVELS.get(i));
-    if let Some(all) = slot.and_then(|slot| kept_set(slot, &ASKED, cat, || level_set(cat, level))) {
+    if let Some(all) =
+        level_slot(level).and_then(|slot| kept_set(slot, &ASKED, cat, || level_set(cat, level)))
+    {
         let mut out = set.clone();
         out.intersect_with(all);
         return out;
@@ -768,13 +766,26 @@ pub(crate) fn report_unrestricted(
     }
 }
 
-/// [`level_set`], computed once per process for the embedded catalog.
+/// [`level_set`], computed once per process for the embedded catalog (one set per level,
+/// shared by the rules and [`with_level`]).
 pub(crate) fn cached_level_set(
-    slot: &'static std::sync::OnceLock<ActionSet>,
     cat: &Catalog,
     level: AccessLevel,
 ) -> std::borrow::Cow<'static, ActionSet> {
-    cached(slot, cat, || level_set(cat, level))
+    match level_slot(level) {
+        Some(slot) => cached(slot, cat, || level_set(cat, level)),
+        None => std::borrow::Cow::Owned(level_set(cat, level)),
+    }
+}
+
+/// Where the embedded catalog's set of `level` is kept.
+fn level_slot(level: AccessLevel) -> Option<&'static std::sync::OnceLock<ActionSet>> {
+    static LEVELS: [std::sync::OnceLock<ActionSet>; AccessLevel::ALL.len()] =
+        [const { std::sync::OnceLock::new() }; AccessLevel::ALL.len()];
+    AccessLevel::ALL
+        .iter()
+        .position(|&l| l == level)
+        .and_then(|i| LEVELS.get(i))
 }
 
 /// Every catalog action with access level `level`.

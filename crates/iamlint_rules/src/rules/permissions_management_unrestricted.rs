@@ -54,9 +54,7 @@ impl Rule for PermissionsManagementUnrestricted {
         if gs::grants(cx).is_empty() {
             return;
         }
-        static SUBSET: std::sync::OnceLock<iamlint_catalog::ActionSet> = std::sync::OnceLock::new();
-        let subset =
-            gs::cached_level_set(&SUBSET, cx.catalog(), AccessLevel::PermissionsManagement);
+        let subset = gs::cached_level_set(cx.catalog(), AccessLevel::PermissionsManagement);
         gs::report_unrestricted(
             cx,
             sink,

@@ -52,8 +52,7 @@ impl Rule for WriteUnrestricted {
         if gs::grants(cx).is_empty() {
             return;
         }
-        static SUBSET: std::sync::OnceLock<iamlint_catalog::ActionSet> = std::sync::OnceLock::new();
-        let subset = gs::cached_level_set(&SUBSET, cx.catalog(), AccessLevel::Write);
+        let subset = gs::cached_level_set(cx.catalog(), AccessLevel::Write);
         gs::report_unrestricted(
             cx,
             sink,
