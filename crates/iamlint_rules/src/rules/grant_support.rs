@@ -311,17 +311,35 @@ pub(crate) fn with_level(cat: &Catalog, set: &ActionSet, level: AccessLevel) -> 
 
 /// The actions of `set` that can be scoped to a resource.
 pub(crate) fn scopable_of(cat: &Catalog, set: &ActionSet) -> ActionSet {
-    // word by word against every scopable action, kept per process once worth building
+    match all_scopable(cat) {
+        Some(all) => {
+            let mut out = set.clone();
+            out.intersect_with(all);
+            out
+        }
+        None => each_scopable(cat, set),
+    }
+}
+
+/// [`scopable_of`] for a set the caller gives away (intersected in place).
+fn into_scopable(cat: &Catalog, mut set: ActionSet) -> ActionSet {
+    match all_scopable(cat) {
+        Some(all) => {
+            set.intersect_with(all);
+            set
+        }
+        None => each_scopable(cat, &set),
+    }
+}
+
+/// Every scopable action, kept per process once worth building (word-by-word
+/// intersections with it replace a question per action).
+fn all_scopable(cat: &Catalog) -> Option<&'static ActionSet> {
     static SCOPABLE: std::sync::OnceLock<ActionSet> = std::sync::OnceLock::new();
     static ASKED: AtomicUsize = AtomicUsize::new(0);
-    if let Some(all) = kept_set(&SCOPABLE, &ASKED, cat, || {
+    kept_set(&SCOPABLE, &ASKED, cat, || {
         each_scopable(cat, &ActionSet::full(cat.action_count()))
-    }) {
-        let mut out = set.clone();
-        out.intersect_with(all);
-        return out;
-    }
-    each_scopable(cat, set)
+    })
 }
 
 /// Questions answered action by action before a per-process set is built for them: the
@@ -575,7 +593,7 @@ pub(crate) fn unrestricted(cat: &Catalog, gr: &Grant<'_>, subset: &ActionSet) ->
     // set operations, word by word for large sets: a grant of `*` holds every action
     let mut granted = gr.effective.clone();
     granted.intersect_with(subset);
-    scopable_of(cat, &granted)
+    into_scopable(cat, granted)
 }
 
 /// The catalog ids of canonical action names (names missing from the catalog are
