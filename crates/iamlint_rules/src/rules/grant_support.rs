@@ -300,13 +300,7 @@ pub(crate) fn with_level(cat: &Catalog, set: &ActionSet, level: AccessLevel) -> 
         out.intersect_with(all);
         return out;
     }
-    let mut out = ActionSet::empty(set.universe());
-    for a in set.iter() {
-        if cat.access_level(a) == level {
-            out.insert(a);
-        }
-    }
-    out
+    filtered(set, |a| cat.access_level(a) == level)
 }
 
 /// The actions of `set` that can be scoped to a resource.
@@ -368,11 +362,14 @@ fn kept_set(
 }
 
 fn each_scopable(cat: &Catalog, set: &ActionSet) -> ActionSet {
+    filtered(set, |a| scopable(cat, a))
+}
+
+/// The actions of `set` that `keep` accepts, asked one by one.
+fn filtered(set: &ActionSet, keep: impl Fn(ActionId) -> bool) -> ActionSet {
     let mut out = ActionSet::empty(set.universe());
-    for a in set.iter() {
-        if scopable(cat, a) {
-            out.insert(a);
-        }
+    for a in set.iter().filter(|&a| keep(a)) {
+        out.insert(a);
     }
     out
 }
@@ -571,16 +568,10 @@ pub(crate) fn named_resource_types(cat: &Catalog, items: &[ResourceItem]) -> Vec
 
 /// The actions of `set` that accept one of the `named` resource types.
 pub(crate) fn applicable_to(cat: &Catalog, set: &ActionSet, named: &[bool]) -> ActionSet {
-    let mut out = ActionSet::empty(set.universe());
-    for a in set.iter() {
-        if cat
-            .action_resources(a)
+    filtered(set, |a| {
+        cat.action_resources(a)
             .any(|r| named.get(r.resource_type as usize).copied() == Some(true))
-        {
-            out.insert(a);
-        }
-    }
-    out
+    })
 }
 
 /// The actions of `subset` that the grant gives on every resource although they could be
@@ -808,13 +799,9 @@ fn level_slot(level: AccessLevel) -> Option<&'static std::sync::OnceLock<ActionS
 
 /// Every catalog action with access level `level`.
 pub(crate) fn level_set(cat: &Catalog, level: AccessLevel) -> ActionSet {
-    let mut out = ActionSet::empty(cat.action_count());
-    for a in 0..cat.action_count() as ActionId {
-        if cat.access_level(a) == level {
-            out.insert(a);
-        }
-    }
-    out
+    filtered(&ActionSet::full(cat.action_count()), |a| {
+        cat.access_level(a) == level
+    })
 }
 
 /// The name (last path segment) of an AWS managed policy ARN,
