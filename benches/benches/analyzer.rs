@@ -1,9 +1,16 @@
 //! The least-privilege analyzer: `diff` of a policy against a reference.
 
 use iamlint_analyzer::{diff_policies, Policy, VarTable};
-use iamlint_catalog::Catalog;
-use iamlint_policy::LoadOptions;
+
+use iamlint_formats::LoadOptions;
 use std::path::Path;
+
+/// One catalog for the whole bench binary (its derived sets are kept by the instance).
+fn cat() -> &'static iamlint_catalog::Catalog {
+    static CAT: std::sync::LazyLock<iamlint_catalog::Catalog> =
+        std::sync::LazyLock::new(iamlint_catalog::Catalog::embedded);
+    &CAT
+}
 
 fn main() {
     divan::main();
@@ -45,12 +52,13 @@ fn twenty() -> (String, String) {
 }
 
 fn run(policy: &str, reference: &str) -> usize {
-    let catalog = Catalog::embedded();
+    let catalog = cat();
+    let semantic = iamlint_semantic::Semantic::new(catalog);
     let mut vars = VarTable::default();
     let opts = LoadOptions::default();
     let (Ok(r), Ok(p)) = (
-        Policy::load(catalog, "r.json", reference, &opts, &mut vars),
-        Policy::load(catalog, "p.json", policy, &opts, &mut vars),
+        Policy::load(&semantic, "r.json", reference, &opts, &mut vars),
+        Policy::load(&semantic, "p.json", policy, &opts, &mut vars),
     ) else {
         return 0;
     };
@@ -60,7 +68,7 @@ fn run(policy: &str, reference: &str) -> usize {
 #[divan::bench]
 fn diff_20_statements(b: divan::Bencher<'_, '_>) {
     let (p, r) = twenty();
-    Catalog::embedded();
+    let _ = cat();
     b.bench(|| run(divan::black_box(&p), divan::black_box(&r)));
 }
 
@@ -82,6 +90,6 @@ fn administrator_vs_readonly(b: divan::Bencher<'_, '_>) {
         );
         return;
     };
-    Catalog::embedded();
+    let _ = cat();
     b.bench(|| run(divan::black_box(&admin), divan::black_box(&ro)));
 }

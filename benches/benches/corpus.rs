@@ -3,14 +3,19 @@
 //! check with the default rules, in parallel as `iamlint check` runs. Skipped when the
 //! corpus is absent (`IAMLINT_CORPUS` overrides its place).
 
-use iamlint_catalog::Catalog;
-use iamlint_policy::graph::document_graph;
-use iamlint_policy::{load_text, LoadOptions};
+use iamlint_formats::{load_text, LoadOptions};
 use iamlint_report::SourceFile;
 use iamlint_rules::{check_file, CheckOptions, RuleSelection};
+use iamlint_semantic::Semantic;
 use rayon::prelude::*;
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+
+/// One catalog for the whole bench binary (its derived sets are kept by the instance).
+fn cat() -> &'static iamlint_catalog::Catalog {
+    static CAT: std::sync::LazyLock<iamlint_catalog::Catalog> =
+        std::sync::LazyLock::new(iamlint_catalog::Catalog::embedded);
+    &CAT
+}
 
 fn main() {
     divan::main();
@@ -48,7 +53,7 @@ fn bench_files(bencher: divan::Bencher<'_, '_>, per_file: impl Fn(&str, &str) ->
         eprintln!("skipped: no corpus at {}", corpus_dir().display());
         return;
     }
-    Catalog::embedded();
+    let _ = cat();
     bencher
         .counter(divan::counter::ItemsCount::new(files.len()))
         .bench(|| {
@@ -63,11 +68,12 @@ fn bench_files(bencher: divan::Bencher<'_, '_>, per_file: impl Fn(&str, &str) ->
 #[divan::bench(sample_count = 10)]
 fn load_and_expand(bencher: divan::Bencher<'_, '_>) {
     let opts = LoadOptions::default();
+    let semantic = Semantic::new(cat());
     bench_files(bencher, |name, text| {
         let f = load_text(name, text, &opts);
         f.documents
             .iter()
-            .map(|d| document_graph(Catalog::embedded(), d).statements.len())
+            .map(|d| semantic.document(d).statements.len())
             .sum()
     });
 }
@@ -77,11 +83,14 @@ fn load_and_expand(bencher: divan::Bencher<'_, '_>) {
 fn check_default_rules(bencher: divan::Bencher<'_, '_>) {
     let opts = LoadOptions::default();
     let selection = RuleSelection::default();
-    let rule_options = BTreeMap::new();
+    let data = iamlint_rules::RuleData::new(cat());
+    let semantic = Semantic::new(cat());
     let copts = CheckOptions {
-        catalog: Catalog::embedded(),
+        semantic: &semantic,
+        data: &data,
+        reference: None,
+        deploy_role: None,
         selection: &selection,
-        rule_options: &rule_options,
         config_suppressions: &[],
     };
     bench_files(bencher, |name, text| {

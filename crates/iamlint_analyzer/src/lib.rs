@@ -12,6 +12,7 @@ pub mod cond;
 mod diff;
 pub mod glob;
 mod policy;
+mod subjects;
 mod summarize;
 mod tighten;
 
@@ -19,11 +20,15 @@ pub use cond::Context;
 pub use diff::{diff, Described, Diff, Excess, Note, Witness};
 pub use glob::VarTable;
 pub use policy::{AnalyzeError, Policy, Stmt};
-pub use summarize::{summarize, Risk, RiskData, ServiceSummary, Summary};
+pub use subjects::{principal_label, Analyzed, Subject, SubjectOf};
+pub use summarize::{
+    granted_actions, summarize, Risk, RiskData, ServiceSummary, Summary, TrusteeSummary,
+};
 pub use tighten::{tighten, Tightened};
 
 use iamlint_catalog::Catalog;
-use iamlint_policy::LoadOptions;
+use iamlint_formats::LoadOptions;
+use iamlint_semantic::Semantic;
 
 /// Load a policy and a reference with shared unknowns and compare them: one [`Diff`] for
 /// the whole policy file (every document's statements together).
@@ -31,15 +36,15 @@ use iamlint_policy::LoadOptions;
 /// # Errors
 /// [`AnalyzeError`] when either text is not a policy.
 pub fn diff_texts(
-    catalog: &Catalog,
+    semantic: &Semantic<'_>,
     policy: (&str, &str),
     reference: (&str, &str),
     opts: &LoadOptions,
 ) -> Result<Diff, AnalyzeError> {
     let mut vars = VarTable::default();
-    let r = Policy::load(catalog, reference.0, reference.1, opts, &mut vars)?;
-    let p = Policy::load(catalog, policy.0, policy.1, opts, &mut vars)?;
-    Ok(diff_policies(catalog, &p, &r, &vars))
+    let r = Policy::load(semantic, reference.0, reference.1, opts, &mut vars)?;
+    let p = Policy::load(semantic, policy.0, policy.1, opts, &mut vars)?;
+    Ok(diff_policies(semantic.catalog(), &p, &r, &vars))
 }
 
 /// [`diff`] per document of `policy` (a CloudFormation template holds one per role or

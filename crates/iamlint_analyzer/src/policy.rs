@@ -3,11 +3,13 @@
 
 use crate::cond::{self, CondEntry, Context};
 use crate::glob::{Pattern, VarTable};
-use iamlint_catalog::{ActionId, ActionSet, Catalog};
+use iamlint_catalog::{ActionId, ActionSet};
+use iamlint_formats::LoadOptions;
 use iamlint_matcher::ActionPattern;
-use iamlint_policy::graph::{statement_graph, ActionItem};
-use iamlint_policy::{Document, Effect, FileKind, LoadOptions, PolicyFile};
-use iamlint_report::SourceFile;
+use iamlint_policy::{Document, Effect, FileKind, PolicyFile, PolicyKind};
+use iamlint_semantic::principal::{HeldSource, Principal};
+use iamlint_semantic::{ActionItem, DocumentFacts, Semantic};
+use iamlint_syntax::SourceFile;
 use iamlint_syntax::SourceKind;
 use iamlint_syntax::Span;
 use std::sync::Arc;
@@ -41,14 +43,24 @@ pub struct Stmt {
     pub unresolved_actions: Vec<String>,
     /// Items naming no catalog action (unknown action, malformed), lower case.
     pub unknown_actions: Vec<String>,
+    /// The same items as written.
+    pub unknown_as_written: Vec<String>,
     /// `NotResource`.
     pub not_resource: bool,
     /// `Resource` missing: treated as `*` where that over-approximates.
     pub resource_missing: bool,
+    /// No `Resource` element (trust and resource policies): the resource the policy is
+    /// attached to, one unknown the same on both sides of a comparison.
+    pub attached_resource: bool,
     pub resources: Vec<Pattern>,
     pub conditions: Vec<CondEntry>,
     /// `Principal`/`NotPrincipal`: (negated, sorted (type, value) pairs).
     pub principals: Option<(bool, Vec<(String, String)>)>,
+    /// The kind of the document that holds it.
+    pub kind: PolicyKind,
+    /// The policy that holds it, when it is not written in this file (`the AWS managed
+    /// policy `AmazonS3FullAccess``): `span` and `path` are then the attachment's.
+    pub via: Option<String>,
 }
 
 impl Stmt {
@@ -73,7 +85,7 @@ impl Stmt {
 
 impl Stmt {
     /// The statement may apply to action `a` (known or unresolved items).
-    fn may_have(&self, a: ActionId) -> bool {
+    pub fn may_have(&self, a: ActionId) -> bool {
         self.actions.contains(a) || !self.unresolved_actions.is_empty()
     }
 
@@ -114,6 +126,9 @@ pub struct Policy {
     pub statements: Vec<Stmt>,
     /// How many documents the file holds.
     pub documents: usize,
+    /// A permissions boundary (of a principal): a request is allowed only when the
+    /// boundary allows it too.
+    pub boundary: Option<Vec<Stmt>>,
 }
 
 impl Policy {
@@ -123,14 +138,14 @@ impl Policy {
     /// # Errors
     /// [`AnalyzeError`] when the text does not parse or holds no policy document.
     pub fn load(
-        catalog: &Catalog,
+        semantic: &Semantic<'_>,
         name: &str,
         text: &str,
         opts: &LoadOptions,
         vars: &mut VarTable,
     ) -> Result<Policy, AnalyzeError> {
-        let file = iamlint_policy::load_text(name, text, opts);
-        Policy::from_file(catalog, name, text, &file, vars)
+        let file = iamlint_formats::load_text(name, text, opts);
+        Policy::from_file(semantic, name, text, &file, vars)
     }
 
     /// Build from an already loaded file.
@@ -138,7 +153,7 @@ impl Policy {
     /// # Errors
     /// [`AnalyzeError`] when the file did not parse or holds no policy document.
     pub fn from_file(
-        catalog: &Catalog,
+        semantic: &Semantic<'_>,
         name: &str,
         text: &str,
         file: &PolicyFile,
@@ -161,29 +176,61 @@ impl Policy {
         }
         let mut statements = Vec::new();
         for (di, doc) in file.documents.iter().enumerate() {
-            statements.extend(doc_statements(catalog, di, doc, vars));
+            let facts = semantic.document(doc);
+            statements.extend(doc_statements(di, doc, &facts, vars));
         }
         Ok(Policy {
             source: SourceFile::new(name, text),
             syntax: file.syntax,
             statements,
             documents: file.documents.len(),
+            boundary: None,
         })
     }
 
-    /// One document of an already loaded file, as its own policy.
+    /// One document of an already loaded file, as its own policy, from the facts the
+    /// semantic layer gave for it (its statements are not expanded again).
     pub fn from_document(
-        catalog: &Catalog,
         source: Arc<SourceFile>,
         syntax: SourceKind,
         doc: &Document,
+        facts: &DocumentFacts,
         vars: &mut VarTable,
     ) -> Policy {
         Policy {
             source,
             syntax,
-            statements: doc_statements(catalog, 0, doc, vars),
+            statements: doc_statements(0, doc, facts, vars),
             documents: 1,
+            boundary: None,
+        }
+    }
+
+    /// What a principal ends up with: the statements of every identity policy it holds
+    /// (its own, its groups', attached AWS managed ones: those point at their attachment),
+    /// and its permissions boundary. `source` is the file that defines the principal.
+    pub fn from_principal(
+        source: Arc<SourceFile>,
+        syntax: SourceKind,
+        p: &Principal<'_>,
+        vars: &mut VarTable,
+    ) -> Policy {
+        let mut statements = Vec::new();
+        for (i, held) in p.facts.policies.iter().enumerate() {
+            if let Some((doc, facts)) = held.document(p.file, p.documents) {
+                statements.extend(held_statements(i, held, doc, facts, vars));
+            }
+        }
+        let boundary = p.facts.boundary.as_ref().and_then(|held| {
+            let (doc, facts) = held.document(p.file, p.documents)?;
+            Some(held_statements(usize::MAX, held, doc, facts, vars))
+        });
+        Policy {
+            source,
+            syntax,
+            statements,
+            documents: p.facts.policies.len(),
+            boundary,
         }
     }
 
@@ -199,37 +246,44 @@ impl Policy {
                 .cloned()
                 .collect(),
             documents: 1,
+            boundary: self.boundary.clone(),
         }
     }
 
     /// Standard evaluation within one policy: some `Allow` matches and no `Deny` does.
     /// `over`: unknowns resolved towards allowing (an over-approximation of what the
     /// policy allows for any value of its unknowns); otherwise towards denying.
+    /// With a boundary, the boundary must allow the request too.
     pub fn allows(&self, a: ActionId, arn: &str, ctx: &Context, over: bool) -> bool {
-        let allowed = self
-            .statements
-            .iter()
-            .any(|s| s.effect == Effect::Allow && s.matches(a, arn, ctx, over));
-        allowed
-            && !self
-                .statements
+        let evaluate = |statements: &[Stmt]| {
+            statements
                 .iter()
-                .any(|s| s.effect == Effect::Deny && s.matches(a, arn, ctx, !over))
+                .any(|s| s.effect == Effect::Allow && s.matches(a, arn, ctx, over))
+                && !statements
+                    .iter()
+                    .any(|s| s.effect == Effect::Deny && s.matches(a, arn, ctx, !over))
+        };
+        evaluate(&self.statements) && self.boundary.as_deref().is_none_or(evaluate)
+    }
+
+    /// Whether every statement is of documents of `kind`.
+    pub fn all_of_kind(&self, kind: PolicyKind) -> bool {
+        self.statements.iter().all(|s| s.kind == kind)
     }
 }
 
 pub(crate) fn doc_statements(
-    catalog: &Catalog,
     di: usize,
     doc: &Document,
+    facts: &DocumentFacts,
     vars: &mut VarTable,
 ) -> Vec<Stmt> {
     let mut out = Vec::new();
-    for st in &doc.statements {
+    for (st, g) in facts.with(doc) {
         let Some(effect) = st.effect else { continue };
-        let g = statement_graph(catalog, st);
         let mut unresolved_actions = Vec::new();
         let mut unknown_actions = Vec::new();
+        let mut unknown_as_written = Vec::new();
         let mut action_patterns = Vec::new();
         if let Some(list) = &st.action {
             for (t, item) in list.items.iter().zip(&g.action_items) {
@@ -237,6 +291,7 @@ pub(crate) fn doc_statements(
                     ActionItem::Unresolved => unresolved_actions.push(t.display()),
                     ActionItem::Error(_) | ActionItem::Invalid(_) => {
                         unknown_actions.push(t.display().to_ascii_lowercase());
+                        unknown_as_written.push(t.display());
                     }
                     ActionItem::Expanded(_) => {}
                 }
@@ -245,29 +300,19 @@ pub(crate) fn doc_statements(
                 }
             }
         }
+        let attached_resource = st.resource.is_none();
         let (not_resource, resource_missing, resources) = match &st.resource {
             Some(list) => (
                 list.negated,
                 false,
                 list.items
                     .iter()
-                    .map(|t| Pattern::compile(t, vars))
+                    .map(|t| crate::glob::compile(t, vars))
                     .collect(),
             ),
             // no `Resource`: the resource the policy is attached to (trust and resource
             // policies), the same on both sides
-            None => (
-                false,
-                false,
-                vec![Pattern {
-                    toks: vec![crate::glob::Tok::Var(vars.intern(
-                        "this-resource".into(),
-                        "<the resource the policy is attached to>".into(),
-                        true,
-                    ))],
-                    text: "<the resource the policy is attached to>".into(),
-                }],
-            ),
+            None => (false, false, vec![crate::glob::attached_resource(vars)]),
         };
         let principals = st.principal.as_ref().map(|p| {
             let mut v: Vec<(String, String)> = p
@@ -285,17 +330,41 @@ pub(crate) fn doc_statements(
             sid: st.sid_text().map(str::to_string),
             span: st.action.as_ref().map(|a| a.span).unwrap_or(st.span),
             path: st.path.clone(),
-            actions: g.actions,
+            actions: g.actions.clone(),
             not_action: st.action.as_ref().is_some_and(|a| a.negated),
             action_patterns,
             unresolved_actions,
             unknown_actions,
+            unknown_as_written,
             not_resource,
             resource_missing,
+            attached_resource,
             resources,
             conditions: cond::entries(st.condition.as_ref()),
             principals,
+            kind: doc.kind,
+            via: None,
         });
+    }
+    out
+}
+
+/// The statements of a policy a principal holds; an AWS managed policy's point at the
+/// attachment and say which policy they come from.
+fn held_statements(
+    di: usize,
+    held: &iamlint_semantic::principal::HeldPolicy,
+    doc: &Document,
+    facts: &DocumentFacts,
+    vars: &mut VarTable,
+) -> Vec<Stmt> {
+    let mut out = doc_statements(di, doc, facts, vars);
+    if let (HeldSource::Managed(m), Some(at)) = (&held.source, &held.attachment) {
+        for s in &mut out {
+            s.span = at.span;
+            s.path = at.path.clone();
+            s.via = Some(format!("the AWS managed policy `{}`", m.name));
+        }
     }
     out
 }

@@ -1,8 +1,8 @@
 //! `summarize`: what a policy grants, per service and access level, with risk categories.
 
-use crate::policy::Policy;
+use crate::policy::{Policy, Stmt};
 use iamlint_catalog::{AccessLevel, ActionSet, Catalog};
-use iamlint_policy::Effect;
+use iamlint_policy::{Effect, PolicyKind};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -62,6 +62,31 @@ pub struct ServiceSummary {
     pub escalation_paths: Vec<String>,
     /// The risky actions granted (credentials, exfiltration, permissions management).
     pub risky_actions: Vec<String>,
+    /// The policies that grant them (for a principal: `the AWS managed policy `X``, `the
+    /// inline policy `Policies[0]``).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub granted_by: Vec<String>,
+    /// `Deny`s that take some of them away only on some resources or under a condition:
+    /// what remains granted is "possibly" narrower than counted.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub possibly_denied: Vec<String>,
+}
+
+/// One principal a trust policy lets assume the role.
+#[derive(Clone, Debug, Serialize)]
+pub struct TrusteeSummary {
+    /// `Service`, `AWS`, `Federated`, `CanonicalUser`, or `*`.
+    pub principal_type: String,
+    pub principal: String,
+    /// `NotPrincipal`: everyone except this one.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub except: bool,
+    /// `Allow` or `Deny`.
+    pub effect: String,
+    /// The actions as written (`sts:AssumeRole`).
+    pub actions: Vec<String>,
+    /// The statement's conditions; empty: unconditional.
+    pub conditions: Vec<String>,
 }
 
 /// The result of [`summarize`].
@@ -69,12 +94,33 @@ pub struct ServiceSummary {
 pub struct Summary {
     pub version: u32,
     pub file: String,
+    /// What is summarized, when the file holds more than a policy: `` role `Name` ``, ``
+    /// the policy `Resources.P.Properties.PolicyDocument` ``.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
+    /// The kind of policy summarized (`identity`, `trust`, `resource`, `scp`, ...).
+    pub kind: String,
+    /// The policies a principal holds (its own, its groups', AWS managed ones), and its
+    /// permissions boundary.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub policies: Vec<String>,
+    /// What could not be resolved: the summary may be incomplete.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub incomplete: Vec<String>,
     pub actions_granted: usize,
     pub services: Vec<ServiceSummary>,
     /// Escalation paths fully granted: `id: name`.
     pub escalation_paths: Vec<String>,
-    /// Statements with unknown actions (placeholders): not counted above.
+    /// Action items not counted above: unknown values (placeholders) and names the
+    /// catalog does not know (`efs:DescribeMountTargets`: the service prefix is
+    /// `elasticfilesystem`), as written.
     pub unresolved_actions: Vec<String>,
+    /// Who may assume the role (trust policies), one entry per principal named.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub trusted: Vec<TrusteeSummary>,
+    /// The instance profiles that hand the role to EC2 instances.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub instance_profiles: Vec<String>,
 }
 
 impl Summary {
@@ -83,28 +129,108 @@ impl Summary {
     }
 }
 
-/// Summarize what `policy` grants. Actions denied by an unconditional `Deny` on every
-/// resource are removed; conditional grants are counted, with their conditions listed.
-pub fn summarize(catalog: &Catalog, policy: &Policy, risks: &RiskData) -> Summary {
-    let n = catalog.action_count();
+/// The actions a set of statements (an identity policy, or a boundary) allows on some
+/// resource after its unconditional `Deny`s on every resource.
+fn net_actions(n: usize, statements: &[Stmt]) -> ActionSet {
     let mut denied = ActionSet::empty(n);
-    for s in &policy.statements {
+    for s in statements {
         let star = !s.not_resource && s.resources.iter().any(|p| p.text == "*");
-        if s.effect == Effect::Deny && s.conditions.is_empty() && (star || s.resource_missing) {
+        if s.effect == Effect::Deny
+            && s.conditions.is_empty()
+            && star
+            && s.unresolved_actions.is_empty()
+        {
             denied.union_with(&s.actions);
         }
     }
     let mut granted = ActionSet::empty(n);
-    let mut unresolved = Vec::new();
-    for s in policy
-        .statements
-        .iter()
-        .filter(|s| s.effect == Effect::Allow)
-    {
+    for s in statements.iter().filter(|s| s.effect == Effect::Allow) {
         granted.union_with(&s.actions);
-        unresolved.extend(s.unresolved_actions.iter().cloned());
     }
     granted.subtract(&denied);
+    granted
+}
+
+/// Who a trust policy lets assume the role.
+fn trustees(statements: &[&Stmt]) -> Vec<TrusteeSummary> {
+    let mut out = Vec::new();
+    for s in statements {
+        let Some((negated, values)) = &s.principals else {
+            continue;
+        };
+        let mut actions: Vec<String> = s
+            .action_patterns
+            .iter()
+            .map(|p| p.as_str().to_string())
+            .collect();
+        actions.extend(s.unresolved_actions.iter().cloned());
+        actions.extend(s.unknown_as_written.iter().cloned());
+        if s.not_action {
+            actions = actions
+                .into_iter()
+                .map(|a| format!("NotAction {a}"))
+                .collect();
+        }
+        let conditions: Vec<String> = s.conditions.iter().map(|c| c.describe()).collect();
+        for (t, v) in values {
+            out.push(TrusteeSummary {
+                principal_type: t.clone(),
+                principal: v.clone(),
+                except: *negated,
+                effect: match s.effect {
+                    Effect::Allow => "Allow".into(),
+                    Effect::Deny => "Deny".into(),
+                },
+                actions: actions.clone(),
+                conditions: conditions.clone(),
+            });
+        }
+    }
+    out
+}
+
+/// The actions `policy` grants on some resource, as [`summarize`] counts them: its
+/// `Allow`s less its unconditional `Deny`s on every resource, within its permissions
+/// boundary; trust statements grant nothing.
+pub fn granted_actions(catalog: &Catalog, policy: &Policy) -> ActionSet {
+    let n = catalog.action_count();
+    let grants: Vec<Stmt> = policy
+        .statements
+        .iter()
+        .filter(|s| s.kind != PolicyKind::Trust)
+        .cloned()
+        .collect();
+    let mut granted = net_actions(n, &grants);
+    if let Some(b) = &policy.boundary {
+        granted.intersect_with(&net_actions(n, b));
+    }
+    granted
+}
+
+/// Summarize what `policy` grants. Actions denied by an unconditional `Deny` on every
+/// resource are removed, and with a permissions boundary only what the boundary allows
+/// too is counted; conditional grants are counted, with their conditions listed, and
+/// `Deny`s that apply only on some resources or under a condition are listed as
+/// "possibly denied". Trust policy statements grant nothing to the role: they are listed
+/// as who may assume it.
+pub fn summarize(catalog: &Catalog, policy: &Policy, risks: &RiskData) -> Summary {
+    let n = catalog.action_count();
+    let (trust, grants): (Vec<&Stmt>, Vec<&Stmt>) = policy
+        .statements
+        .iter()
+        .partition(|s| s.kind == PolicyKind::Trust);
+    let granted = granted_actions(catalog, policy);
+    let mut unresolved = Vec::new();
+    for s in grants.iter().filter(|s| s.effect == Effect::Allow) {
+        unresolved.extend(s.unresolved_actions.iter().cloned());
+        unresolved.extend(s.unknown_as_written.iter().cloned());
+    }
+    unresolved.dedup();
+    let kind = match (trust.is_empty(), grants.first()) {
+        (false, None) => PolicyKind::Trust,
+        (_, Some(s)) => s.kind,
+        (true, None) => PolicyKind::Identity,
+    };
     let lookup = |names: &[String]| -> ActionSet {
         let mut set = ActionSet::empty(n);
         for a in names.iter().filter_map(|x| catalog.find_action(x)) {
@@ -168,15 +294,63 @@ pub fn summarize(catalog: &Catalog, policy: &Policy, risks: &RiskData) -> Summar
         let mut resources = Vec::new();
         let mut conditions = Vec::new();
         let mut unconditional = false;
-        for s in policy
-            .statements
+        let mut granted_by = Vec::new();
+        let mut possibly_denied = Vec::new();
+        let no_statements: &[Stmt] = &[];
+        let limits = grants
             .iter()
-            .filter(|s| s.effect == Effect::Allow)
-        {
+            .copied()
+            .chain(policy.boundary.as_deref().unwrap_or(no_statements));
+        for d in limits.filter(|d| d.effect == Effect::Deny) {
+            let mut inter = d.actions.clone();
+            inter.intersect_with(&svc_set);
+            if inter.is_empty() {
+                continue;
+            }
+            let star = !d.not_resource && d.resources.iter().any(|p| p.text == "*");
+            if star && d.conditions.is_empty() {
+                continue; // already taken away
+            }
+            let what = if inter.len() == svc_set.len() {
+                "these actions".to_string()
+            } else {
+                format!("{} of these actions", inter.len())
+            };
+            let mut text = what;
+            if !star {
+                let res: Vec<String> = d
+                    .resources
+                    .iter()
+                    .map(|p| format!("`{}`", p.text))
+                    .collect();
+                text.push_str(&format!(
+                    " on {}{}",
+                    if d.not_resource {
+                        "every resource but "
+                    } else {
+                        ""
+                    },
+                    res.join(", ")
+                ));
+            }
+            if !d.conditions.is_empty() {
+                let c: Vec<String> = d.conditions.iter().map(|e| e.describe()).collect();
+                text.push_str(&format!(" when {}", c.join(" and ")));
+            }
+            if !possibly_denied.contains(&text) {
+                possibly_denied.push(text);
+            }
+        }
+        for s in grants.iter().filter(|s| s.effect == Effect::Allow) {
             let mut inter = s.actions.clone();
             inter.intersect_with(&svc_set);
             if inter.is_empty() {
                 continue;
+            }
+            if let Some(v) = &s.via {
+                if !granted_by.contains(v) {
+                    granted_by.push(v.clone());
+                }
             }
             for p in &s.resources {
                 let t = if s.not_resource {
@@ -214,14 +388,22 @@ pub fn summarize(catalog: &Catalog, policy: &Policy, risks: &RiskData) -> Summar
             risks: risk,
             escalation_paths: esc,
             risky_actions: risky,
+            granted_by,
+            possibly_denied,
         });
     }
     Summary {
         version: 1,
         file: policy.source.name.clone(),
+        subject: None,
+        kind: kind.as_str().to_string(),
+        policies: Vec::new(),
+        incomplete: Vec::new(),
         actions_granted: granted.len(),
         services,
         escalation_paths: paths.into_iter().map(|p| p.0).collect(),
         unresolved_actions: unresolved,
+        trusted: trustees(&trust),
+        instance_profiles: Vec::new(),
     }
 }

@@ -16,6 +16,16 @@ pub struct Tightened {
     /// Grants of the intersection that could not be expressed exactly and were left out
     /// (the result stays within both policies).
     pub notes: Vec<String>,
+    /// How many `Allow` statements it has: 0 when the policy and the reference have
+    /// nothing in common (the document is then not a policy worth writing).
+    pub allows: usize,
+}
+
+impl Tightened {
+    /// Whether the policy and the reference allow nothing in common.
+    pub fn is_empty(&self) -> bool {
+        self.allows == 0
+    }
 }
 
 impl Tightened {
@@ -139,6 +149,18 @@ fn resources(
             x.resources.clone()
         }
     };
+    match (s.attached_resource, u.attached_resource) {
+        // trust and resource policies: the resource the policy is attached to
+        (true, true) => return Some((false, Vec::new())),
+        (true, false) | (false, true) => {
+            notes.push(format!(
+                "`{}` and the reference's `{}` do not both name resources: left out",
+                s.path, u.path
+            ));
+            return None;
+        }
+        (false, false) => {}
+    }
     let (sl, ul) = (list(s), list(u));
     match (s.not_resource, u.not_resource) {
         (true, true) => {
@@ -274,20 +296,76 @@ fn action_list(
     out
 }
 
-fn deny_json(s: &Stmt) -> Value {
+/// The principals both statements apply to, when one's are within the other's:
+/// `Some(None)` when neither names principals.
+#[allow(clippy::type_complexity)]
+fn principals(s: &Stmt, u: &Stmt) -> Option<Option<(bool, Vec<(String, String)>)>> {
+    match (&s.principals, &u.principals) {
+        (None, None) => Some(None),
+        (Some(p), None) => Some(Some(p.clone())),
+        (None, Some(p)) => Some(Some(p.clone())),
+        (Some(p), Some(q)) => {
+            if s.principals_within(u) {
+                Some(Some(p.clone()))
+            } else if u.principals_within(s) {
+                Some(Some(q.clone()))
+            } else {
+                None
+            }
+        }
+    }
+}
+
+/// `Principal` (or `NotPrincipal`) as written: `"*"` for the bare star, else an object
+/// of type → value or list of values.
+fn principal_json(p: &(bool, Vec<(String, String)>)) -> (String, Value) {
+    let key = if p.0 { "NotPrincipal" } else { "Principal" }.to_string();
+    if p.1.iter().any(|(t, v)| t == "*" && v == "*") {
+        return (key, json!("*"));
+    }
+    let mut m: Map<String, Value> = Map::new();
+    for (t, v) in &p.1 {
+        match m.get_mut(t) {
+            Some(Value::Array(a)) => a.push(json!(v)),
+            Some(one) => {
+                let first = one.take();
+                *one = Value::Array(vec![first, json!(v)]);
+            }
+            None => {
+                m.insert(t.clone(), json!(v));
+            }
+        }
+    }
+    (key, Value::Object(m))
+}
+
+/// A `Deny` of either side, as it applies in the tightened policy: only the action items
+/// that name catalog actions (or hold unknowns) are kept, so the result names no action
+/// IAM does not know; `None` when nothing is left.
+fn deny_json(catalog: &Catalog, s: &Stmt) -> Option<Value> {
     let mut m = Map::new();
     m.insert("Effect".into(), json!("Deny"));
+    if let Some(p) = &s.principals {
+        let (k, v) = principal_json(p);
+        m.insert(k, v);
+    }
     let mut actions: Vec<String> = s
         .action_patterns
         .iter()
+        .filter(|p| !iamlint_matcher::expand(catalog, p).is_empty())
         .map(|p| p.as_str().to_string())
         .collect();
     actions.extend(s.unresolved_actions.iter().cloned());
+    if actions.is_empty() && !s.not_action {
+        return None;
+    }
     m.insert(
         if s.not_action { "NotAction" } else { "Action" }.into(),
         json!(actions),
     );
-    if !s.resource_missing {
+    if s.attached_resource {
+        // the resource the policy is attached to: no `Resource` element
+    } else if !s.resource_missing {
         let r: Vec<String> = s.resources.iter().map(|p| p.text.clone()).collect();
         m.insert(
             if s.not_resource {
@@ -304,7 +382,7 @@ fn deny_json(s: &Stmt) -> Value {
     if !s.conditions.is_empty() {
         m.insert("Condition".into(), condition_json(&s.conditions));
     }
-    Value::Object(m)
+    Some(Value::Object(m))
 }
 
 /// A policy granting exactly what both `policy` and `reference` allow, or less where the
@@ -318,8 +396,9 @@ pub fn tighten(
     vars: &VarTable,
 ) -> Tightened {
     let mut notes = Vec::new();
-    // (not_resource, resources, conditions) → actions, wildcard permission
-    type Key = (bool, Vec<String>, Vec<(String, String, Vec<String>)>);
+    // (principals, not_resource, resources, conditions) → actions, wildcard permission
+    type Who = Option<(bool, Vec<(String, String)>)>;
+    type Key = (Who, bool, Vec<String>, Vec<(String, String, Vec<String>)>);
     type Group = (Key, Vec<CondEntry>, ActionSet, Vec<(usize, usize)>);
     let mut groups: Vec<Group> = Vec::new();
     let allows = |p: &Policy| -> Vec<(usize, Stmt)> {
@@ -347,6 +426,13 @@ pub fn tighten(
             let Some((neg, res)) = resources(s, u, vars, &mut notes) else {
                 continue;
             };
+            let Some(who) = principals(s, u) else {
+                notes.push(format!(
+                    "the principals of `{}` and of the reference's `{}` are not within one another: left out",
+                    s.path, u.path
+                ));
+                continue;
+            };
             let Some(conds) = conditions(&s.conditions, &u.conditions) else {
                 notes.push(format!(
                     "the conditions of `{}` and of the reference's `{}` conflict on one key: left out",
@@ -361,7 +447,7 @@ pub fn tighten(
             ck.sort();
             let mut res_sorted = res.clone();
             res_sorted.sort();
-            let key: Key = (neg, res_sorted, ck);
+            let key: Key = (who, neg, res_sorted, ck);
             if let Some(g) = groups.iter_mut().find(|g| g.0 == key) {
                 g.2.union_with(&acts);
                 g.3.push((*si, *ui));
@@ -371,7 +457,7 @@ pub fn tighten(
         }
     }
     let mut statements = Vec::new();
-    for ((neg, res, _), conds, acts, pairs) in &groups {
+    for ((who, neg, res, _), conds, acts, pairs) in &groups {
         let wild = |p: &ActionPattern| {
             pairs.iter().any(|(si, ui)| {
                 match (policy.statements.get(*si), reference.statements.get(*ui)) {
@@ -382,24 +468,48 @@ pub fn tighten(
         };
         let mut m = Map::new();
         m.insert("Effect".into(), json!("Allow"));
+        if let Some(p) = who {
+            let (k, v) = principal_json(p);
+            m.insert(k, v);
+        }
         m.insert("Action".into(), json!(action_list(catalog, acts, &wild)));
-        m.insert(
-            if *neg { "NotResource" } else { "Resource" }.into(),
-            json!(res),
-        );
+        if !res.is_empty() {
+            m.insert(
+                if *neg { "NotResource" } else { "Resource" }.into(),
+                json!(res),
+            );
+        }
         if !conds.is_empty() {
             m.insert("Condition".into(), condition_json(conds));
         }
         statements.push(Value::Object(m));
     }
-    for s in policy.statements.iter().chain(&reference.statements) {
-        if s.effect == Effect::Deny {
-            statements.push(deny_json(s));
+    let allows = statements.len();
+    if allows > 0 {
+        // a `Deny` matters only beside an `Allow`; the boundaries' too
+        let no_statements: &[Stmt] = &[];
+        let all = policy
+            .statements
+            .iter()
+            .chain(&reference.statements)
+            .chain(policy.boundary.as_deref().unwrap_or(no_statements))
+            .chain(reference.boundary.as_deref().unwrap_or(no_statements));
+        for s in all {
+            if s.effect == Effect::Deny {
+                match deny_json(catalog, s) {
+                    Some(d) => statements.push(d),
+                    None => notes.push(format!(
+                        "the `Deny` of `{}` names no action of the catalog: left out",
+                        s.path
+                    )),
+                }
+            }
         }
     }
     notes.dedup();
     Tightened {
         document: json!({"Version": "2012-10-17", "Statement": statements}),
         notes,
+        allows,
     }
 }

@@ -3,7 +3,7 @@
 
 use iamlint_analyzer::{diff_texts, Diff};
 use iamlint_catalog::Catalog;
-use iamlint_policy::LoadOptions;
+use iamlint_formats::LoadOptions;
 use proptest::prelude::*;
 use regex::Regex;
 use serde_json::{json, Value};
@@ -210,7 +210,7 @@ fn resources() -> Vec<String> {
 
 fn run(p: &[St], r: &[St]) -> Diff {
     diff_texts(
-        Catalog::embedded(),
+        &iamlint_semantic::Semantic::new(&Catalog::embedded()),
         ("p.json", &to_json(p)),
         ("r.json", &to_json(r)),
         &LoadOptions::default(),

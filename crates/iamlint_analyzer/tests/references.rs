@@ -3,7 +3,7 @@
 
 use iamlint_analyzer::{diff_texts, Diff};
 use iamlint_catalog::Catalog;
-use iamlint_policy::LoadOptions;
+use iamlint_formats::LoadOptions;
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
 
@@ -33,7 +33,7 @@ fn reference_files() -> Vec<PathBuf> {
 
 fn run(policy: &str, reference: &str, ref_name: &str) -> Diff {
     diff_texts(
-        Catalog::embedded(),
+        &iamlint_semantic::Semantic::new(&Catalog::embedded()),
         ("policy.json", policy),
         (ref_name, reference),
         &LoadOptions::default(),
@@ -49,7 +49,7 @@ fn every_reference_is_within_itself() {
         let text = std::fs::read_to_string(&f).unwrap();
         let name = f.file_name().unwrap().to_str().unwrap().to_string();
         let d = diff_texts(
-            Catalog::embedded(),
+            &iamlint_semantic::Semantic::new(&Catalog::embedded()),
             (&name, &text),
             (&name, &text),
             &LoadOptions::default(),
@@ -108,7 +108,7 @@ fn widened_wildcard_action_counts_every_new_action() {
         &text,
         "ref.json",
     );
-    let cat = Catalog::embedded();
+    let cat = &Catalog::embedded();
     let svc = cat.service_by_prefix("dynamodb").unwrap();
     let total = cat.service_actions(svc).len();
     let n: usize = d.excess.iter().map(|e| e.actions.len()).sum();
@@ -152,7 +152,7 @@ fn widened_resource_is_reported_with_a_witness_outside_the_reference() {
     opts.vars
         .insert("AWS ACCOUNT ID".into(), "123456789012".into());
     let d = diff_texts(
-        Catalog::embedded(),
+        &iamlint_semantic::Semantic::new(&Catalog::embedded()),
         ("p.json", &serde_json::to_string_pretty(&doc).unwrap()),
         ("ref.json", &text),
         &opts,
@@ -245,7 +245,7 @@ fn deny_in_reference_and_policy() {
 
 #[test]
 fn wildcard_listed_by_name_gets_a_note_not_an_excess() {
-    let cat = Catalog::embedded();
+    let cat = &Catalog::embedded();
     let svc = cat.service_by_prefix("sqs").unwrap();
     let names: Vec<String> = cat
         .service_actions(svc)

@@ -60,6 +60,36 @@ impl ActionSet {
         set
     }
 
+    /// The set of the ids in `0..universe` that `keep` accepts, asked in order (built
+    /// word by word, in the form [`ActionSet::insert`] would give it).
+    pub fn from_predicate(universe: usize, mut keep: impl FnMut(ActionId) -> bool) -> Self {
+        let mut words = vec![0u64; universe.div_ceil(64)];
+        let mut count = 0;
+        for (w, word) in words.iter_mut().enumerate() {
+            for bit in 0..64 {
+                let i = w * 64 + bit;
+                if i >= universe {
+                    break;
+                }
+                if keep(i as ActionId) {
+                    *word |= 1u64 << bit;
+                    count += 1;
+                }
+            }
+        }
+        let set = Self {
+            repr: Repr::Dense(words),
+            universe,
+        };
+        if count > SPARSE_MAX {
+            return set;
+        }
+        Self {
+            repr: Repr::Sparse(set.iter().collect()),
+            universe,
+        }
+    }
+
     /// The size of the universe this set ranges over.
     pub fn universe(&self) -> usize {
         self.universe

@@ -4,7 +4,7 @@
 //!
 //! ```
 //! use iamlint_catalog::{AccessLevel, Catalog};
-//! let cat = Catalog::embedded();
+//! let cat = &Catalog::embedded();
 //! let a = cat.find_action("S3:getobject").expect("s3:GetObject is in the catalog");
 //! assert_eq!(cat.action_full_name(a), "s3:GetObject");
 //! assert_eq!(cat.access_level(a), AccessLevel::Read);
@@ -19,8 +19,12 @@
 mod action_set;
 mod blob;
 pub mod build;
+mod derived;
 mod error;
+mod names;
 pub mod normalized;
+pub mod rcp;
+pub mod regions;
 mod suggest;
 mod types;
 
@@ -30,6 +34,7 @@ use std::ops::Range;
 
 pub use action_set::{ActionSet, Iter as ActionSetIter};
 pub use error::CatalogError;
+pub use names::NameIndex;
 pub use types::{AccessLevel, ConditionBaseType, ConditionType};
 
 /// Index into actions sorted by lower-case `"service:action"`.
@@ -51,6 +56,10 @@ pub struct ConditionKeyInfo<'a> {
     /// An `aws:` global condition key.
     pub global: bool,
 }
+
+/// A condition key (or key template) of the catalog, by position.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct ConditionKeyId(u32);
 
 /// Where the catalog data comes from.
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
@@ -125,6 +134,8 @@ pub struct Catalog {
     action_hash: ActionHashSlot,
     /// [`Catalog::condition_key`]'s templates grouped by service, built on first use.
     key_templates: std::sync::OnceLock<KeyTemplateIndex>,
+    /// Sets and indexes computed from the tables, each on first use.
+    derived: derived::Derived,
 }
 
 /// The templated condition keys (`aws:RequestTag/${TagKey}`) by the service part of their
@@ -251,65 +262,6 @@ impl std::fmt::Debug for Catalog {
     }
 }
 
-/// A process-wide memo for answers that depend only on the catalog: kept for the
-/// embedded catalog, recomputed each time for another one (`--catalog DIR`). For searches
-/// that read the whole catalog and whose questions recur across files (did-you-mean for
-/// the same misspelling in every policy of a project).
-pub struct EmbeddedMemo<K, V>(std::sync::Mutex<Option<std::collections::HashMap<K, V>>>);
-
-impl<K: std::hash::Hash + Eq, V: Clone> EmbeddedMemo<K, V> {
-    /// Answers kept at most; later questions are answered without being kept.
-    pub const CAPACITY: usize = 4096;
-
-    pub const fn new() -> Self {
-        Self(std::sync::Mutex::new(None))
-    }
-
-    /// The answer for `key`: remembered, or `compute`d (and remembered for the embedded
-    /// catalog).
-    pub fn get_or(&self, catalog: &Catalog, key: K, compute: impl FnOnce() -> V) -> V
-    where
-        K: Clone,
-    {
-        self.get_or_borrowed(catalog, &key, compute)
-    }
-
-    /// [`EmbeddedMemo::get_or`] with a borrowed key (`&str` for `String`): the key is
-    /// copied only when the answer is kept.
-    pub fn get_or_borrowed<Q>(&self, catalog: &Catalog, key: &Q, compute: impl FnOnce() -> V) -> V
-    where
-        K: std::borrow::Borrow<Q>,
-        Q: std::hash::Hash + Eq + ToOwned<Owned = K> + ?Sized,
-    {
-        if !catalog.is_embedded() {
-            return compute();
-        }
-        if let Some(hit) = self
-            .0
-            .lock()
-            .ok()
-            .and_then(|m| m.as_ref().and_then(|m| m.get(key).cloned()))
-        {
-            return hit;
-        }
-        let found = compute();
-        if let Ok(mut m) = self.0.lock() {
-            let m = m.get_or_insert_with(std::collections::HashMap::new);
-            // bounded: hostile input (or a long-lived process) cannot grow it without end
-            if m.len() < Self::CAPACITY {
-                m.insert(key.to_owned(), found.clone());
-            }
-        }
-        found
-    }
-}
-
-impl<K: std::hash::Hash + Eq, V: Clone> Default for EmbeddedMemo<K, V> {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
 /// Compares `stored` with `query`, both lower-cased (ASCII).
 fn cmp_ci(stored: &str, query: &str) -> Ordering {
     let a = stored.bytes().map(|c| c.to_ascii_lowercase());
@@ -402,17 +354,18 @@ fn match_parts(parts: &[&str], query: &str, first: bool) -> bool {
 }
 
 impl Catalog {
-    /// The catalog compiled into the binary. The first call validates the blob header
-    /// and the string table's UTF-8; nothing is parsed.
-    pub fn embedded() -> &'static Catalog {
-        static CAT: std::sync::OnceLock<Catalog> = std::sync::OnceLock::new();
-        CAT.get_or_init(|| match Catalog::from_static(EMBEDDED_BLOB) {
+    /// The catalog compiled into the binary, read in place: the blob header and the
+    /// string table's UTF-8 are validated, nothing is parsed or copied (tens of
+    /// microseconds). A program makes one and passes it to what needs it; the sets and
+    /// indexes derived from it are kept by the instance.
+    pub fn embedded() -> Catalog {
+        match Catalog::from_static(EMBEDDED_BLOB) {
             Ok(cat) => cat,
             Err(e) => {
                 debug_assert!(false, "embedded catalog is invalid: {e}");
                 Catalog::empty()
             }
-        })
+        }
     }
 
     /// Builds a catalog from a normalized data directory written by
@@ -456,6 +409,7 @@ impl Catalog {
             provenance: Provenance::default(),
             action_hash: ActionHashSlot::default(),
             key_templates: std::sync::OnceLock::new(),
+            derived: derived::Derived::default(),
         }
     }
 
@@ -509,6 +463,7 @@ impl Catalog {
             provenance: Provenance::default(),
             action_hash: ActionHashSlot::default(),
             key_templates: std::sync::OnceLock::new(),
+            derived: derived::Derived::default(),
         };
         let m = |i: usize| cat.str(cat.u32_at(blob::META, i)).to_owned();
         cat.provenance = Provenance {
@@ -672,22 +627,6 @@ impl Catalog {
         self.str(self.field(blob::ACTIONS, a as usize, 0))
     }
 
-    /// Whether this is the catalog embedded in the binary ([`Catalog::embedded`]), whose
-    /// derived data can be kept for the whole process.
-    pub fn is_embedded(&self) -> bool {
-        std::ptr::eq(self, Catalog::embedded())
-    }
-
-    /// `slot`, filled once per process by `init`, for the embedded catalog; `None` for
-    /// another catalog (`--catalog DIR`), whose derived data the caller computes itself.
-    pub fn per_process<T: Send + Sync>(
-        &self,
-        slot: &'static std::sync::OnceLock<T>,
-        init: impl FnOnce() -> T,
-    ) -> Option<&'static T> {
-        self.is_embedded().then(|| slot.get_or_init(init))
-    }
-
     /// Case-insensitive lookup of `service:Action`.
     pub fn find_action(&self, full_name: &str) -> Option<ActionId> {
         // The name lower-cased (on the stack when short, as every real one is), then a
@@ -815,11 +754,18 @@ impl Catalog {
     /// keys match: `aws:RequestTag/Env` gives `aws:RequestTag/${TagKey}`,
     /// `s3:ExistingObjectTag/k` gives `s3:ExistingObjectTag/<key>`.
     pub fn condition_key(&self, key: &str) -> Option<ConditionKeyInfo<'_>> {
+        self.condition_key_id(key)
+            .map(|id| self.key_info(blob::KEY_INDEX, id.0 as usize))
+    }
+
+    /// What [`Catalog::condition_key`] finds for `key`, as an id to keep (see
+    /// [`Catalog::condition_key_info`]).
+    pub fn condition_key_id(&self, key: &str) -> Option<ConditionKeyId> {
         let n = self.rows(blob::KEY_INDEX);
         let name = |i: usize| self.str(self.field(blob::KEY_INDEX, i, 0));
         let i = partition_point(n, |i| cmp_ci(name(i), key).is_lt());
         if i < n && cmp_ci(name(i), key).is_eq() {
-            return Some(self.key_info(blob::KEY_INDEX, i));
+            return Some(ConditionKeyId(i as u32));
         }
         // templated keys: the most specific (longest) template that matches, the first
         // in the section among equally long ones
@@ -851,7 +797,12 @@ impl Catalog {
                 best = Some(row);
             }
         }
-        best.map(|row| self.key_info(blob::KEY_INDEX, row))
+        best.map(|row| ConditionKeyId(row as u32))
+    }
+
+    /// The condition key (or key template) of an id from [`Catalog::condition_key_id`].
+    pub fn condition_key_info(&self, id: ConditionKeyId) -> ConditionKeyInfo<'_> {
+        self.key_info(blob::KEY_INDEX, id.0 as usize)
     }
 
     fn key_template_index(&self) -> KeyTemplateIndex {
@@ -974,7 +925,7 @@ mod tests {
     /// case), and nothing for names that are not in the catalog.
     #[test]
     fn action_hash_agrees_with_binary_search() {
-        let cat = Catalog::embedded();
+        let cat = &Catalog::embedded();
         let index = ActionHash::build(cat);
         let by_search = |lower: &[u8]| {
             let n = cat.action_count();
@@ -1024,7 +975,7 @@ mod tests {
     /// the one of a scan over every template.
     #[test]
     fn key_templates_by_service_agree_with_a_full_scan() {
-        let cat = Catalog::embedded();
+        let cat = &Catalog::embedded();
         let name = |i: usize| cat.str(cat.field(blob::KEY_INDEX, i, 0));
         let scan = |key: &str| {
             let mut best: Option<usize> = None;

@@ -71,11 +71,16 @@ fn letter_bound(a: &[u8], b: &[u8]) -> usize {
             *n -= 1;
         }
     }
+    // only the buckets of characters that occur are read, each once (then cleared)
     let (mut more, mut fewer) = (0i32, 0i32);
-    for (c, &n) in count.iter().enumerate() {
-        if !(usize::from(b'0')..=usize::from(b'9')).contains(&c) {
-            more += n.max(0);
-            fewer += (-n).max(0);
+    for &c in a.iter().chain(b) {
+        if c.is_ascii_digit() {
+            continue;
+        }
+        if let Some(n) = count.get_mut(bucket(c)) {
+            more += (*n).max(0);
+            fewer += (-*n).max(0);
+            *n = 0;
         }
     }
     2 * usize::try_from(more.max(fewer)).unwrap_or(0)

@@ -6,8 +6,10 @@ use std::path::Path;
 use iamlint_catalog::{build, AccessLevel, ActionSet, Catalog, ConditionBaseType};
 use proptest::prelude::*;
 
+/// One catalog for the whole test binary (a test may keep one as it likes).
 fn cat() -> &'static Catalog {
-    Catalog::embedded()
+    static CAT: std::sync::LazyLock<Catalog> = std::sync::LazyLock::new(Catalog::embedded);
+    &CAT
 }
 
 fn data_dir() -> &'static Path {
@@ -22,6 +24,67 @@ fn embedded_blob_is_fresh() {
         blob == iamlint_catalog::EMBEDDED_BLOB,
         "src/generated/catalog.bin is stale: run `cargo xtask codegen`"
     );
+}
+
+#[test]
+fn rcp_services_are_fresh_and_services() {
+    let list =
+        build::load_rcp_services(data_dir()).expect("data/rcp-supported-services.json loads");
+    let source = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/src/generated/rcp_services.rs"
+    ))
+    .expect("the generated list exists");
+    assert!(
+        source == build::rcp_services_source(&list),
+        "src/generated/rcp_services.rs is stale: run `cargo xtask codegen`"
+    );
+    assert_eq!(
+        iamlint_catalog::rcp::RCP_SUPPORTED_SERVICES.len(),
+        list.len()
+    );
+    assert!(list.len() > 10, "{}", list.len());
+    for p in &list {
+        assert!(
+            cat().service_by_prefix(p).is_some(),
+            "`{p}` is not a service"
+        );
+    }
+    assert!(iamlint_catalog::rcp::supports("S3"));
+    assert!(iamlint_catalog::rcp::supports("sts"));
+    assert!(!iamlint_catalog::rcp::supports("ec2"));
+    assert!(!iamlint_catalog::rcp::supports(""));
+}
+
+#[test]
+fn regions_are_fresh_and_sorted() {
+    let parts = build::load_regions(data_dir()).expect("data/regions.json loads");
+    let source = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/src/generated/regions.rs"
+    ))
+    .expect("the generated list exists");
+    assert!(
+        source == build::regions_source(&parts),
+        "src/generated/regions.rs is stale: run `cargo xtask codegen`"
+    );
+    use iamlint_catalog::regions;
+    for (p, rs) in regions::PARTITIONS {
+        assert!(
+            rs.windows(2).all(|w| w[0] < w[1]),
+            "{p}: Regions not sorted"
+        );
+    }
+    assert!(regions::is_partition("aws-us-gov"));
+    assert!(!regions::is_partition("amazon"));
+    assert!(regions::is_region("us-east-1"));
+    assert!(regions::is_region("cn-northwest-1"));
+    assert!(!regions::is_region("us-east-99"));
+    assert!(
+        !regions::is_region("aws-global"),
+        "endpoints are not Regions"
+    );
+    assert_eq!(regions::partition_of("us-gov-west-1"), Some("aws-us-gov"));
 }
 
 #[test]
@@ -400,6 +463,20 @@ fn single_action_sets() {
 }
 
 proptest! {
+    /// A set built from a predicate is the set of the ids it accepts, equal (and hashed
+    /// equal) to the set built by inserting them, small or large.
+    #[test]
+    fn from_predicate_equals_inserting(ids in prop::collection::btree_set(0..U, 0..120)) {
+        let built = ActionSet::from_predicate(U as usize, |a| ids.contains(&a));
+        let ids: Vec<u32> = ids.into_iter().collect();
+        let inserted = set_of(&ids);
+        prop_assert_eq!(built.iter().collect::<Vec<_>>(), ids);
+        prop_assert_eq!(hash_of(&built), hash_of(&inserted));
+        prop_assert_eq!(built, inserted);
+    }
+}
+
+proptest! {
     #[test]
     fn action_set_matches_btreeset(ops in prop::collection::vec(op(), 0..40)) {
         let mut set = ActionSet::empty(U as usize);
@@ -517,7 +594,7 @@ proptest! {
 
 #[test]
 fn every_action_is_found_by_its_name_in_any_case() {
-    let c = Catalog::embedded();
+    let c = &Catalog::embedded();
     for a in 0..c.action_count() as iamlint_catalog::ActionId {
         let name = c.action_full_name(a);
         assert_eq!(c.find_action(&name), Some(a), "{name}");
@@ -527,60 +604,4 @@ fn every_action_is_found_by_its_name_in_any_case() {
     assert_eq!(c.find_action("s3"), None);
     assert_eq!(c.find_action(":GetObject"), None);
     assert_eq!(c.find_action("s3:Get:Object"), None);
-}
-
-#[test]
-fn embedded_memo_remembers_for_the_embedded_catalog_only() {
-    use std::cell::Cell;
-    static MEMO: iamlint_catalog::EmbeddedMemo<&'static str, usize> =
-        iamlint_catalog::EmbeddedMemo::new();
-    let calls = Cell::new(0);
-    let compute = || {
-        calls.set(calls.get() + 1);
-        calls.get()
-    };
-    let embedded = Catalog::embedded();
-    assert_eq!(MEMO.get_or(embedded, "k", compute), 1);
-    assert_eq!(MEMO.get_or(embedded, "k", compute), 1, "remembered");
-    assert_eq!(calls.get(), 1);
-    assert_eq!(MEMO.get_or(embedded, "other", compute), 2, "per key");
-    let copy = Catalog::from_blob(iamlint_catalog::EMBEDDED_BLOB.to_vec()).expect("the blob loads");
-    assert_eq!(
-        MEMO.get_or(&copy, "k", compute),
-        3,
-        "another catalog is never served from the memo"
-    );
-    assert_eq!(MEMO.get_or(&copy, "k", compute), 4);
-    // a borrowed key finds what an owned one stored, and stores its own copy
-    static OWNED: iamlint_catalog::EmbeddedMemo<String, usize> =
-        iamlint_catalog::EmbeddedMemo::new();
-    assert_eq!(OWNED.get_or(embedded, "k".to_string(), || 10), 10);
-    assert_eq!(OWNED.get_or_borrowed(embedded, "k", || 11), 10);
-    assert_eq!(OWNED.get_or_borrowed(embedded, "j", || 12), 12);
-    assert_eq!(OWNED.get_or(embedded, "j".to_string(), || 13), 12);
-    assert_eq!(OWNED.get_or_borrowed(&copy, "k", || 14), 14);
-}
-
-#[test]
-fn embedded_memo_is_bounded() {
-    static MEMO: iamlint_catalog::EmbeddedMemo<usize, usize> = iamlint_catalog::EmbeddedMemo::new();
-    let cap = iamlint_catalog::EmbeddedMemo::<usize, usize>::CAPACITY;
-    let embedded = Catalog::embedded();
-    for k in 0..cap + 10 {
-        assert_eq!(MEMO.get_or(embedded, k, || k * 2), k * 2);
-    }
-    // past the capacity answers are still right, and computed each time
-    let calls = std::cell::Cell::new(0);
-    let count = || {
-        calls.set(calls.get() + 1);
-        7
-    };
-    assert_eq!(MEMO.get_or(embedded, cap + 5, count), 7);
-    assert_eq!(MEMO.get_or(embedded, cap + 5, count), 7);
-    assert_eq!(calls.get(), 2, "not kept beyond the capacity");
-    assert_eq!(
-        MEMO.get_or(embedded, 3, || 0),
-        6,
-        "kept before the capacity"
-    );
 }

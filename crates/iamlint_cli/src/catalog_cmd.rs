@@ -1,7 +1,7 @@
 //! `iamlint expand`, `iamlint catalog info|show`, `iamlint rules`, `iamlint explain`.
 
 use iamlint_catalog::{ActionId, ActionSet, Catalog};
-use iamlint_matcher::{ActionPattern, ExpandError};
+use iamlint_matcher::{ActionPattern, ExpandError, Glob, GlobOptions};
 use serde_json::json;
 use std::process::ExitCode;
 
@@ -22,10 +22,16 @@ pub fn expand(
         if !raw.contains(':') && raw != "*" && iamlint_matcher::has_wildcard(raw) {
             // `*Object*`: not a policy action (IAM wants `service:action`), but a useful
             // query: every action whose `service:action` name matches, case-insensitively.
-            let pat = raw.to_ascii_lowercase();
+            let query = Glob::new(
+                raw,
+                GlobOptions {
+                    ignore_ascii_case: true,
+                    ..GlobOptions::default()
+                },
+            );
             let mut matched = false;
             for a in 0..u32::try_from(catalog.action_count()).unwrap_or(u32::MAX) {
-                if glob(pat.as_bytes(), catalog.action_key(a).as_bytes()) {
+                if query.is_match(catalog.action_key(a)) {
                     set.insert(a);
                     matched = true;
                 }
@@ -76,31 +82,6 @@ pub fn expand(
     Ok(ExitCode::SUCCESS)
 }
 
-/// `*` and `?` glob over bytes (iterative, with backtracking to the last `*`).
-fn glob(p: &[u8], s: &[u8]) -> bool {
-    let (mut pi, mut si) = (0, 0);
-    let mut star: Option<(usize, usize)> = None;
-    while si < s.len() {
-        if pi < p.len() && (p[pi] == b'?' || p[pi] == s[si]) {
-            pi += 1;
-            si += 1;
-        } else if pi < p.len() && p[pi] == b'*' {
-            star = Some((pi, si));
-            pi += 1;
-        } else if let Some((sp, ss)) = star {
-            pi = sp + 1;
-            si = ss + 1;
-            star = Some((sp, ss + 1));
-        } else {
-            return false;
-        }
-    }
-    while pi < p.len() && p[pi] == b'*' {
-        pi += 1;
-    }
-    pi == p.len()
-}
-
 fn action_json(catalog: &Catalog, a: ActionId) -> serde_json::Value {
     let resources: Vec<serde_json::Value> = catalog
         .action_resources(a)
@@ -136,6 +117,7 @@ pub fn info(catalog: &Catalog, json_out: bool) -> Result<ExitCode, String> {
             "actions": catalog.action_count(),
             "resource_types": catalog.resource_type_count(),
             "condition_keys": catalog.condition_key_count(),
+            "managed_policies": crate::managed_cmd::info_json(&iamlint_managed::ManagedPolicies::embedded()),
         });
         println!(
             "{}",
@@ -152,6 +134,10 @@ pub fn info(catalog: &Catalog, json_out: bool) -> Result<ExitCode, String> {
         println!("actions:         {}", catalog.action_count());
         println!("resource types:  {}", catalog.resource_type_count());
         println!("condition keys:  {}", catalog.condition_key_count());
+        print!(
+            "{}",
+            crate::managed_cmd::info_lines(&iamlint_managed::ManagedPolicies::embedded())
+        );
     }
     Ok(ExitCode::SUCCESS)
 }

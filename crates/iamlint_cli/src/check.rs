@@ -1,16 +1,14 @@
 //! `iamlint check`: discover → load → normalize → rules → report.
 
-use crate::config::{self, Config};
-use crate::discover::{self, display_path};
+use crate::config::{self, matches_shown_or_relative, severity_arg, Config};
+use crate::discover;
 use crate::input;
 use crate::LoadArgs;
 use clap::ValueEnum;
 use iamlint_catalog::Catalog;
 use iamlint_report::{render_to, Format, RenderOptions, Report, Severity};
-use iamlint_rules::suppress::ConfigSuppression;
-use iamlint_rules::{check_file, CheckOptions, RuleSelection};
+use iamlint_rules::{check_file, CheckOptions};
 use rayon::prelude::*;
-use std::collections::BTreeMap;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -23,6 +21,12 @@ pub enum OutputFormat {
     Sarif,
     Github,
     Compact,
+    /// JUnit XML test report
+    Junit,
+    /// GitLab Code Quality JSON
+    Gitlab,
+    /// One self-contained HTML page
+    Html,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
@@ -71,38 +75,39 @@ pub struct CheckArgs {
     /// `builtin:NAME` (see `iamlint references`)
     #[arg(long, value_name = "REF")]
     pub reference: Option<String>,
+    /// Check a deployment role against the CloudFormation templates checked: what they need
+    /// and it lacks, what it grants and none needs (a policy file, a template holding the
+    /// role, or `builtin:NAME`; docs/deployment-role.md)
+    #[arg(long, value_name = "ROLE")]
+    pub deploy_role: Option<String>,
+    /// The stack operations `--deploy-role` must cover
+    #[arg(
+        long,
+        value_delimiter = ',',
+        value_name = "OPS",
+        requires = "deploy_role"
+    )]
+    pub deploy_operations: Vec<String>,
     #[command(flatten)]
     pub load: LoadArgs,
 }
 
 /// Load the catalog: embedded, or `--catalog DIR`.
-pub fn catalog(dir: Option<&Path>) -> Result<&'static Catalog, String> {
+pub fn catalog(dir: Option<&Path>) -> Result<Catalog, String> {
     match dir {
         None => Ok(Catalog::embedded()),
-        Some(d) => {
-            let c = Catalog::from_dir(d)
-                .map_err(|e| format!("cannot load the catalog in {}: {e}", d.display()))?;
-            Ok(Box::leak(Box::new(c)))
-        }
+        Some(d) => Catalog::from_dir(d)
+            .map_err(|e| format!("cannot load the catalog in {}: {e}", d.display())),
     }
-}
-
-/// A reference named in the configuration: `builtin:NAME` as is, a path relative to the
-/// configuration file's directory.
-fn reference_path(r: &str, root: &Path) -> String {
-    if r.starts_with("builtin:") || Path::new(r).is_absolute() {
-        r.to_string()
-    } else {
-        root.join(r).to_string_lossy().to_string()
-    }
-}
-
-fn severity_arg(s: &str, what: &str) -> Result<Severity, String> {
-    Severity::parse(s).ok_or_else(|| format!("{what} `{s}` is not one of error, warning, info"))
 }
 
 pub fn run(args: CheckArgs) -> Result<ExitCode, String> {
-    let catalog = catalog(args.catalog.as_deref())?;
+    let catalog = &catalog(args.catalog.as_deref())?;
+    let data = &crate::analyze_cmd::rule_data(catalog);
+    let semantic = &iamlint_semantic::Semantic::with_managed(
+        catalog,
+        iamlint_managed::ManagedPolicies::embedded(),
+    );
     let cfg = if args.no_config {
         Config::default()
     } else if let Some(p) = &args.config {
@@ -121,106 +126,14 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, String> {
     };
 
     // Rule selection: command line over configuration.
-    let mut severity = BTreeMap::new();
-    for (k, v) in &cfg.rules.severity {
-        severity.insert(k.clone(), severity_arg(v, &format!("severity of `{k}`"))?);
-    }
-    // `--reference` and the configuration's `[references]` turn on `exceeds-reference`.
-    let reference_rule = iamlint_rules::registry::find_rule("exceeds-reference");
-    if (args.reference.is_some() || !cfg.references.is_empty()) && reference_rule.is_none() {
-        return Err("this build of iamlint has no `exceeds-reference` rule".to_string());
-    }
-    let mut enable = cfg.rules.enable.clone();
-    let option_reference = cfg
-        .rules
-        .options
-        .get("exceeds-reference")
-        .is_some_and(|o| o.contains_key("reference"));
-    if args.reference.is_some() || !cfg.references.is_empty() || option_reference {
-        enable.push("exceeds-reference".to_string());
-    }
-    let mut reference_globs = Vec::new();
-    for (glob, reference) in &cfg.references {
-        let g = globset::Glob::new(glob)
-            .map_err(|e| format!("invalid glob `{glob}` in [references]: {e}"))?;
-        reference_globs.push((g.compile_matcher(), reference_path(reference, &cfg.root)));
-    }
-    let selection = RuleSelection {
-        select: if args.select.is_empty() {
-            cfg.rules.select.clone()
-        } else {
-            args.select.clone()
-        },
-        ignore: cfg
-            .rules
-            .ignore
-            .iter()
-            .chain(&args.ignore)
-            .cloned()
-            .collect(),
-        enable,
-        severity,
-    };
-    let unknown = selection.unknown_selectors();
-    if !unknown.is_empty() {
-        return Err(format!(
-            "no rule is named `{}` (see `iamlint rules`)",
-            unknown.join("`, `")
-        ));
-    }
+    let reference_globs = cfg.reference_globs()?;
+    let mut selection = cfg.rule_selection(&args.select, &args.ignore)?;
     let fail_on = match args.fail_on.as_deref().or(cfg.fail_on.as_deref()) {
         Some(s) => severity_arg(s, "`fail-on`")?,
         None => Severity::Warning,
     };
-    let mut rule_options: BTreeMap<String, BTreeMap<String, String>> = cfg
-        .rules
-        .options
-        .iter()
-        .map(|(rule, opts)| {
-            let o = opts
-                .iter()
-                .map(|(k, v)| {
-                    let mut s = match v {
-                        toml::Value::String(s) => s.clone(),
-                        other => other.to_string(),
-                    };
-                    if rule == "exceeds-reference" && k == "reference" {
-                        s = reference_path(&s, &cfg.root);
-                    }
-                    (k.clone(), s)
-                })
-                .collect();
-            (rule.clone(), o)
-        })
-        .collect();
-    if let Some(r) = &args.reference {
-        rule_options
-            .entry("exceeds-reference".to_string())
-            .or_default()
-            .insert("reference".to_string(), r.clone());
-    }
-    let mut suppressions = Vec::new();
-    for s in &cfg.suppress {
-        let glob = globset::Glob::new(&s.file).map_err(|e| {
-            format!(
-                "invalid `file` glob `{}` in a [[suppress]] entry: {e}",
-                s.file
-            )
-        })?;
-        suppressions.push(ConfigSuppression {
-            file: glob.compile_matcher(),
-            file_text: s.file.clone(),
-            rule: s.rule.clone(),
-            sid: s.sid.clone(),
-            reason: s.reason.clone(),
-        });
-    }
-    let mut exclude = globset::GlobSetBuilder::new();
-    for g in &cfg.exclude {
-        exclude
-            .add(globset::Glob::new(g).map_err(|e| format!("invalid `exclude` glob `{g}`: {e}"))?);
-    }
-    let exclude = exclude.build().map_err(|e| e.to_string())?;
+    let suppressions = cfg.suppressions()?;
+    let exclude = cfg.exclude_set()?;
     let root = cfg.root.clone();
     // Without excludes nothing is resolved per file (two `canonicalize` calls per walked
     // file cost more than reading it); the root is resolved once.
@@ -247,58 +160,79 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, String> {
         load_opts.vars.entry(k.clone()).or_insert_with(|| v.clone());
     }
 
-    // References: checked once here (a missing file or an unknown built-in is a usage
-    // error, not a finding per file); `--var` bindings reach the rule as `var:NAME`.
-    let mut references: Vec<String> = rule_options
-        .get("exceeds-reference")
-        .and_then(|o| o.get("reference"))
-        .cloned()
-        .into_iter()
-        .collect();
-    references.extend(reference_globs.iter().map(|(_, r)| r.clone()));
-    for r in &references {
-        iamlint_rules::rules::exceeds_reference::validate_reference(catalog, r, &load_opts.vars)?;
-    }
-    if !references.is_empty() {
-        let o = rule_options
-            .entry("exceeds-reference".to_string())
-            .or_default();
-        for (k, v) in &load_opts.vars {
-            o.insert(format!("var:{k}"), v.clone());
-        }
-    }
-    // One option set per `[references]` mapping; `--reference` applies to every file.
-    let per_reference: Vec<BTreeMap<String, BTreeMap<String, String>>> = reference_globs
-        .iter()
-        .map(|(_, r)| {
-            let mut o = rule_options.clone();
-            o.entry("exceeds-reference".to_string())
-                .or_default()
-                .insert("reference".to_string(), r.clone());
-            o
-        })
-        .collect();
-    let reference_for = |p: &Path| -> Option<usize> {
-        if args.reference.is_some() {
-            return None;
-        }
-        reference_globs
-            .iter()
-            .position(|(g, _)| matches_shown_or_relative(|x| g.is_match(x), p, &root))
+    // References: loaded once here (a missing file or an unknown built-in is a usage
+    // error, not a finding per file). `--reference` applies to every file, as does
+    // `reference` under `[rules.options.exceeds-reference]`; `[references]` maps globs.
+    let load_reference = |spec: &str| {
+        iamlint_rules::Reference::load(
+            semantic,
+            data,
+            spec,
+            &load_opts.vars,
+            load_opts.max_file_size,
+        )
     };
+    let config_reference = cfg.option_reference();
+    let global_reference = match args.reference.clone().or(config_reference) {
+        Some(spec) => Some(load_reference(&spec)?),
+        None => None,
+    };
+    let mut glob_references = Vec::new();
+    for (glob, spec) in &reference_globs {
+        glob_references.push((glob, load_reference(spec)?));
+    }
+    let reference_for = |p: Option<&Path>| -> Option<&iamlint_rules::Reference> {
+        if global_reference.is_some() {
+            return global_reference.as_ref();
+        }
+        let p = p?;
+        glob_references
+            .iter()
+            .find(|(g, _)| matches_shown_or_relative(|x| g.is_match(x), p, &root))
+            .map(|(_, r)| r)
+    };
+    if global_reference.is_some() || !glob_references.is_empty() {
+        selection.inputs.push(iamlint_rules::RuleInput::Reference);
+    }
 
     let inputs = discover::discover(&args.paths, &is_excluded);
+    // `--deploy-role`: the role compared with every template of the run, once
+    let deploy_role = match &args.deploy_role {
+        Some(spec) => Some(crate::deploy_cmd::load_deploy_role(
+            semantic,
+            data,
+            spec,
+            &args.deploy_operations,
+            &inputs,
+            &load_opts,
+        )?),
+        None => None,
+    };
+    if deploy_role.is_some() {
+        selection.inputs.push(iamlint_rules::RuleInput::DeployRole);
+    }
     let positions_only = matches!(
         args.format,
         OutputFormat::Json | OutputFormat::Compact | OutputFormat::Github
     );
     let copts = CheckOptions {
-        catalog,
+        semantic,
+        data,
+        reference: None,
+        deploy_role: deploy_role.as_ref().map(|(d, _)| d),
         selection: &selection,
-        rule_options: &rule_options,
         config_suppressions: &suppressions,
     };
-    let check_one = |i: &discover::Input| -> (Vec<iamlint_report::Diagnostic>, bool, bool) {
+    // the HTML report shows what each file grants, from the files as loaded here
+    let html = args.format == OutputFormat::Html;
+    let risks = &crate::analyze_cmd::risk_data(data);
+    type Checked = (
+        Vec<iamlint_report::Diagnostic>,
+        bool,
+        bool,
+        Option<crate::overview::FilePart>,
+    );
+    let check_one = |i: &discover::Input| -> Checked {
         let loaded = input::load(i, &load_opts);
         let unreadable = loaded.file.is_err();
         let skipped = match &loaded.file {
@@ -306,14 +240,11 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, String> {
             Err(_) => false,
         };
         if skipped {
-            return (Vec::new(), true, false);
+            return (Vec::new(), true, false, None);
         }
-        let file_opts = match i.path().and_then(&reference_for) {
-            Some(k) => CheckOptions {
-                rule_options: &per_reference[k],
-                ..copts
-            },
-            None => copts,
+        let file_opts = CheckOptions {
+            reference: reference_for(i.path()),
+            ..copts
         };
         let mut diags = check_file(
             &file_opts,
@@ -332,9 +263,18 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, String> {
                 }
             }
         }
-        (diags, false, unreadable)
+        let part = match loaded.file {
+            Ok(file) if html => Some(crate::overview::file_part(
+                semantic,
+                risks,
+                &loaded.source,
+                file,
+            )),
+            _ => None,
+        };
+        (diags, false, unreadable, part)
     };
-    let results: Vec<(Vec<iamlint_report::Diagnostic>, bool, bool)> = if inputs.len() > 1 {
+    let results: Vec<Checked> = if inputs.len() > 1 {
         // The main thread is one of the pool's workers: it checks files too instead of
         // waiting, and one thread (with its own allocator heap) fewer is started. Fails
         // only if a pool exists already, which then serves as it is.
@@ -353,15 +293,26 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, String> {
     let mut io_error = false;
     report
         .diagnostics
-        .reserve_exact(results.iter().map(|(d, _, _)| d.len()).sum());
-    for (diags, skipped, unreadable) in results {
+        .reserve_exact(results.iter().map(|(d, _, _, _)| d.len()).sum());
+    let mut parts = Vec::new();
+    for (input, (diags, skipped, unreadable, part)) in inputs.iter().zip(results) {
         if skipped {
             report.files_skipped += 1;
         } else {
             report.files_checked += 1;
+            report.files.push(input.display_name());
         }
+        parts.extend(part);
         io_error |= unreadable;
         report.diagnostics.extend(diags);
+    }
+    if let Some((deploy, role_source)) = &deploy_role {
+        report.diagnostics.extend(crate::deploy_cmd::role_findings(
+            deploy,
+            role_source.as_ref(),
+            &copts,
+            &load_opts,
+        ));
     }
     report.sort();
 
@@ -384,6 +335,15 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, String> {
         report.retain_new(&b);
     }
 
+    // after the baseline: the escalation graph draws the findings reported
+    if html {
+        report.overview = Some(crate::overview::combine(
+            catalog,
+            data,
+            parts,
+            &report.diagnostics,
+        ));
+    }
     let color = match args.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
@@ -398,6 +358,9 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, String> {
         OutputFormat::Sarif => Format::Sarif,
         OutputFormat::Github => Format::Github,
         OutputFormat::Compact => Format::Compact,
+        OutputFormat::Junit => Format::Junit,
+        OutputFormat::Gitlab => Format::Gitlab,
+        OutputFormat::Html => Format::Html,
     };
     let ropts = RenderOptions {
         color,
@@ -424,10 +387,4 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, String> {
     // only delay the exit (~2 ms on the managed policies); the OS takes the memory back.
     std::mem::forget(report);
     Ok(ExitCode::from(code))
-}
-
-/// Whether a config glob (`is_match`) matches `p` as displayed or relative to the config's
-/// root.
-fn matches_shown_or_relative(is_match: impl Fn(&Path) -> bool, p: &Path, root: &Path) -> bool {
-    is_match(Path::new(&display_path(p))) || p.strip_prefix(root).is_ok_and(&is_match)
 }

@@ -1,8 +1,8 @@
 //! `discover`: turn the command line's paths into the list of inputs to check.
 //!
-//! A directory is walked in parallel, honouring `.gitignore`/`.ignore`; only files whose
-//! names look like JSON, YAML or CloudFormation templates are read, and whether they are
-//! policies is then decided by their content. A file named on the command line is always
+//! A directory is walked, honouring `.gitignore`/`.ignore`; only files whose names some
+//! input format claims are read, and whether they hold policies is then decided by their
+//! content. A file named on the command line is always
 //! read.
 
 use ignore::WalkBuilder;
@@ -46,15 +46,10 @@ pub fn display_path(p: &Path) -> String {
     s.strip_prefix("./").unwrap_or(&s).to_string()
 }
 
-/// File names a walk picks up.
+/// File names a walk picks up: those some input format may hold
+/// ([`iamlint_formats::is_candidate`]).
 pub fn is_candidate(path: &Path) -> bool {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().to_ascii_lowercase())
-        .unwrap_or_default();
-    [".json", ".yaml", ".yml", ".template"]
-        .iter()
-        .any(|ext| name.ends_with(ext))
+    iamlint_formats::is_candidate(path)
 }
 
 /// Expand the paths into inputs, sorted and deduplicated. `exclude` filters walked files

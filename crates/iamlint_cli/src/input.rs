@@ -1,7 +1,8 @@
 //! Reading one input (a file or standard input) into a [`PolicyFile`].
 
 use crate::discover::Input;
-use iamlint_policy::{bytes_to_text, load_text, LoadOptions, PolicyFile, ReadError};
+use iamlint_formats::{bytes_to_text, load_text, LoadOptions, ReadError};
+use iamlint_policy::PolicyFile;
 use iamlint_report::SourceFile;
 use std::io::Read;
 use std::sync::Arc;
@@ -30,8 +31,26 @@ pub fn load(input: &Input, opts: &LoadOptions) -> Loaded {
                 Err(e) => Err(ReadError::Io(e.to_string())),
             }
         }
-        Input::Explicit(p) | Input::Walked(p) => iamlint_policy::read_text(p, opts.max_file_size),
+        Input::Explicit(p) | Input::Walked(p) => iamlint_formats::read_text(p, opts.max_file_size),
     };
+    // a walk reads `.txt` and extension-less files for their content: one that is not
+    // text (a program, an image) or is too large to be a guide is passed over
+    if let (
+        Input::Walked(p),
+        Err(ReadError::Binary { .. } | ReadError::InvalidUtf8 { .. } | ReadError::TooLarge { .. }),
+    ) = (input, &text)
+    {
+        if iamlint_formats::is_content_only(p) {
+            return Loaded {
+                source: SourceFile::new(name, String::new()),
+                file: Ok(PolicyFile::empty(
+                    "unknown",
+                    iamlint_syntax::SourceKind::Json,
+                    iamlint_policy::FileKind::NotAPolicy,
+                )),
+            };
+        }
+    }
     match text {
         Ok(text) => {
             let file = load_text(&name, &text, opts);

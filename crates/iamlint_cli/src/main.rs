@@ -4,11 +4,15 @@ mod analyze_cmd;
 mod catalog_cmd;
 mod check;
 mod config;
+mod deploy_cmd;
 mod discover;
 mod input;
+mod managed_cmd;
+mod overview;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use iamlint_policy::{LoadOptions, PolicyKind, Vars};
+use iamlint_formats::LoadOptions;
+use iamlint_policy::{PolicyKind, Vars};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -43,7 +47,7 @@ struct LoadArgs {
     #[arg(long = "var", value_name = "NAME=VALUE")]
     vars: Vec<String>,
     /// The kind of plain policy files whose kind cannot be inferred from the content
-    #[arg(long, value_name = "KIND", value_parser = ["identity", "resource", "trust", "scp", "boundary"])]
+    #[arg(long, value_name = "KIND", value_parser = ["identity", "resource", "trust", "scp", "boundary", "rcp"])]
     policy_type: Option<String>,
     /// Largest file read, in bytes
     #[arg(long, default_value_t = 10 * 1024 * 1024, value_name = "BYTES")]
@@ -94,6 +98,27 @@ enum CatalogCommand {
 }
 
 #[derive(Subcommand)]
+enum ManagedCommand {
+    /// One AWS managed policy: ARN, version, dates, deprecation and replacement, and its
+    /// document
+    Show {
+        /// A policy name (case-sensitive) or ARN: `AWSLambda_FullAccess`,
+        /// `arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole`
+        policy: String,
+        #[arg(long, value_enum, default_value_t = InspectFormat::Text)]
+        format: InspectFormat,
+    },
+    /// Every AWS managed policy: name, default version, path, deprecation
+    List {
+        /// Only the deprecated policies (with their documented replacements)
+        #[arg(long)]
+        deprecated: bool,
+        #[arg(long, value_enum, default_value_t = InspectFormat::Text)]
+        format: InspectFormat,
+    },
+}
+
+#[derive(Subcommand)]
 enum Command {
     /// Lint policies: files, directories (walked, honouring .gitignore) or `-`
     Check(check::CheckArgs),
@@ -119,6 +144,11 @@ enum Command {
         #[arg(long, value_name = "DIR", global = true)]
         catalog: Option<PathBuf>,
     },
+    /// The embedded AWS managed policies (current and deprecated)
+    Managed {
+        #[command(subcommand)]
+        command: ManagedCommand,
+    },
     /// List every rule: code, name, group, default severity
     Rules {
         #[arg(long, value_enum, default_value_t = InspectFormat::Text)]
@@ -141,42 +171,60 @@ enum Command {
         load: LoadArgs,
     },
     // -- least-privilege analyzer commands (analyze_cmd.rs) --
-    /// List every grant of a policy beyond a reference policy, each with a witness request;
-    /// exit 1 when there is any
+    /// List every grant of a policy, or of each principal of a template, beyond a reference,
+    /// each with a witness request; exit 1 when there is any
     Diff {
-        /// The reference: a policy file or `builtin:NAME` (see `iamlint references`)
+        /// The reference: a policy file, a template's principal (`FILE#NAME`) or `builtin:NAME`
+        /// (see `iamlint references`)
         #[arg(long, value_name = "REF")]
         reference: String,
-        /// The policy to compare (`-` for standard input)
+        /// Compare only this principal: logical id, name, ARN or instance profile
+        #[arg(long, value_name = "NAME")]
+        principal: Option<String>,
+        /// The policy or template to compare (`-` for standard input)
         policy: PathBuf,
         #[arg(long, value_enum, default_value_t = InspectFormat::Text)]
         format: InspectFormat,
         #[command(flatten)]
         load: LoadArgs,
     },
-    /// What a policy grants, per service and access level, with risk categories
+    /// What a policy, or each principal of a template (every policy it holds, AWS managed
+    /// ones included), grants, per service and access level, with risk categories
     Summarize {
         #[arg(required = true)]
         paths: Vec<PathBuf>,
+        /// Summarize only this principal: logical id, name, ARN or instance profile
+        #[arg(long, value_name = "NAME")]
+        principal: Option<String>,
         #[arg(long, value_enum, default_value_t = InspectFormat::Text)]
         format: InspectFormat,
         #[command(flatten)]
         load: LoadArgs,
     },
-    /// Print a policy granting only what both the policy and the reference allow
+    /// Print a policy granting only what both the policy (or a principal's policies) and
+    /// the reference allow
     Tighten {
-        /// The reference: a policy file or `builtin:NAME`
+        /// The reference: a policy file, a template's principal (`FILE#NAME`) or `builtin:NAME`
         #[arg(long, value_name = "REF")]
         reference: String,
+        /// Tighten this principal's policies: logical id, name, ARN or instance profile
+        #[arg(long, value_name = "NAME")]
+        principal: Option<String>,
         policy: PathBuf,
         #[command(flatten)]
         load: LoadArgs,
     },
-    /// List the built-in reference policies
+    /// The policy a principal needs to create, update and delete the stacks of these
+    /// CloudFormation templates (docs/deployment-role.md)
+    DeployPolicy(deploy_cmd::DeployArgs),
+    /// List the built-in reference policies and principals
     References {
         #[arg(long, value_enum, default_value_t = InspectFormat::Text)]
         format: InspectFormat,
     },
+    /// Serve the Language Server Protocol on standard input and output, for editors
+    /// (docs/editors.md)
+    Server,
 }
 
 fn main() -> ExitCode {
@@ -199,7 +247,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             format,
             catalog,
         } => catalog_cmd::expand(
-            check::catalog(catalog.as_deref())?,
+            &check::catalog(catalog.as_deref())?,
             &patterns,
             not,
             format == InspectFormat::Json,
@@ -208,10 +256,21 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             let c = check::catalog(catalog.as_deref())?;
             match command {
                 CatalogCommand::Info { format } => {
-                    catalog_cmd::info(c, format == InspectFormat::Json)
+                    catalog_cmd::info(&c, format == InspectFormat::Json)
                 }
                 CatalogCommand::Show { action, format } => {
-                    catalog_cmd::show(c, &action, format == InspectFormat::Json)
+                    catalog_cmd::show(&c, &action, format == InspectFormat::Json)
+                }
+            }
+        }
+        Command::Managed { command } => {
+            let managed = iamlint_managed::ManagedPolicies::embedded();
+            match command {
+                ManagedCommand::Show { policy, format } => {
+                    managed_cmd::show(&managed, &policy, format == InspectFormat::Json)
+                }
+                ManagedCommand::List { deprecated, format } => {
+                    managed_cmd::list(&managed, deprecated, format == InspectFormat::Json)
                 }
             }
         }
@@ -225,37 +284,51 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
         // -- least-privilege analyzer commands --
         Command::Diff {
             reference,
+            principal,
             policy,
             format,
             load,
         } => analyze_cmd::diff(
-            iamlint_catalog::Catalog::embedded(),
+            &iamlint_catalog::Catalog::embedded(),
             &reference,
             &policy,
+            principal.as_deref(),
             format == InspectFormat::Json,
             &load.options()?,
         ),
         Command::Summarize {
             paths,
+            principal,
             format,
             load,
         } => analyze_cmd::summarize(
-            iamlint_catalog::Catalog::embedded(),
+            &iamlint_catalog::Catalog::embedded(),
             &paths,
+            principal.as_deref(),
             format == InspectFormat::Json,
             &load.options()?,
         ),
         Command::Tighten {
             reference,
+            principal,
             policy,
             load,
         } => analyze_cmd::tighten(
-            iamlint_catalog::Catalog::embedded(),
+            &iamlint_catalog::Catalog::embedded(),
             &reference,
             &policy,
+            principal.as_deref(),
             &load.options()?,
         ),
-        Command::References { format } => analyze_cmd::references(format == InspectFormat::Json),
+        Command::References { format } => analyze_cmd::references(
+            &iamlint_catalog::Catalog::embedded(),
+            format == InspectFormat::Json,
+        ),
+        Command::DeployPolicy(args) => {
+            deploy_cmd::deploy_policy(&iamlint_catalog::Catalog::embedded(), &args)
+        }
+        // exit status 0 after `shutdown` and `exit`, 1 after `exit` alone, as LSP says
+        Command::Server => Ok(ExitCode::from(u8::from(!iamlint_lsp::run_stdio()?))),
     }
 }
 
@@ -274,13 +347,13 @@ fn inspect(paths: &[PathBuf], format: InspectFormat, load: &LoadArgs) -> Result<
             Ok(file) => match format {
                 InspectFormat::Text => print!(
                     "{}",
-                    iamlint_policy::describe::to_text(
+                    iamlint_formats::describe::to_text(
                         &loaded.source.name,
                         &loaded.source.text,
                         file
                     )
                 ),
-                InspectFormat::Json => json_out.push(iamlint_policy::describe::to_json(
+                InspectFormat::Json => json_out.push(iamlint_formats::describe::to_json(
                     &loaded.source.name,
                     &loaded.source.text,
                     file,

@@ -45,7 +45,7 @@ fn findings_exit_one_and_fail_on_raises_the_bar() {
     let f = write(
         d.path(),
         "old.json",
-        r#"{"Version": "2008-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}]}"#,
+        r#"{"Version": "2012-10-18", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}]}"#,
     );
     iamlint()
         .args(["check", "--no-config", "--select", "invalid-version"])
@@ -444,6 +444,45 @@ fn baseline_reports_only_new_findings_across_line_shifts() {
         .stdout(predicate::str::contains("IAM102").not());
 }
 
+/// `iamlint expand` with a query that has no `:` (`*Object*`) lists exactly the catalog
+/// actions whose `service:action` name the query matches as an anchored, case-insensitive
+/// regex (`*` any run, `?` one character, `:` included).
+#[test]
+fn expand_queries_without_a_colon_agree_with_a_regex() {
+    let catalog = iamlint_catalog::Catalog::embedded();
+    let long = "*?".repeat(36); // 72 tokens: more than one machine word of positions
+    let queries = [
+        "*Object*",
+        "*get?bject",
+        "S3*",
+        "?3*acl",
+        "*POLICY",
+        "ec2*describe*instances",
+        "*a*e*i*o*u*",
+        "iam*?ole",
+        "nosuchthing*",
+        long.as_str(),
+    ];
+    for q in queries {
+        let re = format!(
+            "(?i)^{}$",
+            regex::escape(q).replace("\\*", ".*").replace("\\?", ".")
+        );
+        let re = regex::Regex::new(&re).unwrap();
+        let expected: String = (0..u32::try_from(catalog.action_count()).unwrap())
+            .map(|a| catalog.action_full_name(a))
+            .filter(|name| re.is_match(name))
+            .map(|name| format!("{name}\n"))
+            .collect();
+        let out = iamlint().args(["expand", q]).output().unwrap();
+        if expected.is_empty() {
+            assert_eq!(out.status.code(), Some(2), "{q}");
+        } else {
+            assert_eq!(String::from_utf8_lossy(&out.stdout), expected, "{q}");
+        }
+    }
+}
+
 #[test]
 fn expand_and_catalog_commands() {
     iamlint()
@@ -785,6 +824,34 @@ fn config_rule_option_reference_is_relative_to_the_config() {
         .stdout(predicate::str::contains("s3:PutObject"));
 }
 
+/// Rule options are typed: a rule that takes no options, or a key a rule does not take,
+/// is a configuration error with its location (exit 2), not silently ignored.
+#[test]
+fn unknown_rule_options_are_configuration_errors() {
+    for (toml, what) in [
+        (
+            "[rules.options.policy-too-large]\nquota = \"6144\"\n",
+            "policy-too-large",
+        ),
+        (
+            "[rules.options.exceeds-reference]\nreferense = \"x.json\"\n",
+            "referense",
+        ),
+    ] {
+        let d = tempfile::tempdir().unwrap();
+        write(d.path(), "iamlint.toml", toml);
+        let p = write(d.path(), "p.json", CLEAN);
+        iamlint()
+            .args(["check", "--config"])
+            .arg(d.path().join("iamlint.toml"))
+            .arg(&p)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(what))
+            .stderr(predicate::str::contains("iamlint.toml:"));
+    }
+}
+
 /// A reader that stops early (`iamlint check ... | head`) is not an error: no panic, and the
 /// exit code is still the verdict.
 #[test]
@@ -809,4 +876,60 @@ fn closed_stdout_keeps_the_verdict() {
             "{format}: findings exit 1; {stderr}"
         );
     }
+}
+
+#[test]
+fn resource_control_policies_by_flag_and_by_template() {
+    let d = tempfile::tempdir().unwrap();
+    let rcp = write(
+        d.path(),
+        "rcp.json",
+        r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Principal": "*", "NotAction": "s3:GetObject", "Resource": "*"}]}"#,
+    );
+    // as an RCP, `NotAction` is not accepted
+    let v = json_of(
+        &[
+            "check",
+            "--no-config",
+            "--format",
+            "json",
+            "--policy-type",
+            "rcp",
+            "--select",
+            "unsupported-by-policy-type",
+        ],
+        &rcp,
+        1,
+    );
+    let diags = v["diagnostics"].as_array().unwrap();
+    assert_eq!(diags.len(), 1, "{v}");
+    assert_eq!(diags[0]["code"], "IAM147");
+    // read as a resource policy (inferred from `Principal`), it is not an RCP finding
+    let v = json_of(
+        &[
+            "check",
+            "--no-config",
+            "--format",
+            "json",
+            "--select",
+            "unsupported-by-policy-type",
+        ],
+        &rcp,
+        0,
+    );
+    assert!(v["diagnostics"].as_array().unwrap().is_empty(), "{v}");
+    // a template's `AWS::Organizations::Policy` of type RESOURCE_CONTROL_POLICY is an RCP
+    let t = write(
+        d.path(),
+        "org.yaml",
+        "Resources:\n  Rcp:\n    Type: AWS::Organizations::Policy\n    Properties:\n      Name: tls\n      Type: RESOURCE_CONTROL_POLICY\n      Content:\n        Version: \"2012-10-17\"\n        Statement:\n          - Effect: Deny\n            Principal: \"*\"\n            Action: s3:*\n            Resource: \"*\"\n            Condition:\n              Bool: {aws:SecureTransport: \"false\"}\n",
+    );
+    let out = iamlint()
+        .args(["inspect", "--format", "json"])
+        .arg(&t)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v[0]["documents"][0]["kind"], "rcp", "{v}");
 }

@@ -3,14 +3,23 @@
 use std::fmt;
 
 use crate::error::PatternError;
-use crate::glob::{self, Nfa, Tok};
+use crate::glob::{self, Tok};
+use crate::string::{Glob, GlobOptions};
+
+/// How a part of `service:action` is matched: ignoring ASCII case, and neither wildcard
+/// matches the `:` between the parts.
+const PART: GlobOptions = GlobOptions {
+    ignore_ascii_case: true,
+    star_stops_at_colon: true,
+    one_stops_at_colon: true,
+};
 
 /// One side of `service:action`, lower-cased and compiled.
 #[derive(Clone, Debug)]
 pub(crate) struct Part {
     /// Lower-cased text as written.
     pub(crate) text: String,
-    pub(crate) toks: Vec<Tok>,
+    glob: Glob,
     /// The literal characters before the first wildcard.
     pub(crate) lit_len: usize,
     pub(crate) wild: bool,
@@ -19,18 +28,12 @@ pub(crate) struct Part {
 impl Part {
     fn new(text: &str) -> Part {
         let text = text.to_ascii_lowercase();
-        // one token per character: room for as many as there are bytes
-        let mut toks: Vec<Tok> = Vec::with_capacity(text.len());
-        toks.extend(text.chars().map(|c| match c {
-            '*' => glob::STAR,
-            '?' => glob::ONE,
-            c => Tok::Lit(c),
-        }));
+        let glob = Glob::new(&text, PART);
         let lit_len = text.find(['*', '?']).unwrap_or(text.len());
         let wild = lit_len < text.len();
         Part {
             text,
-            toks,
+            glob,
             lit_len,
             wild,
         }
@@ -83,50 +86,7 @@ impl Part {
 
     /// Matches `text` (any case) against this part.
     pub(crate) fn matches(&self, text: &str) -> bool {
-        if text.is_ascii() {
-            glob_ascii_ci(self.text.as_bytes(), text.as_bytes())
-        } else {
-            !text.contains(':') && Nfa::new(&self.toks).is_match(&text.to_ascii_lowercase())
-        }
-    }
-}
-
-/// Classic two-pointer wildcard match of a lower-case ASCII pattern (`*`, `?`)
-/// against ASCII text compared case-insensitively; `*` and `?` never match `:`.
-fn glob_ascii_ci(pat: &[u8], text: &[u8]) -> bool {
-    let (mut p, mut t) = (0usize, 0usize);
-    let mut back: Option<(usize, usize)> = None;
-    loop {
-        let pc = pat.get(p).copied();
-        let tc = text.get(t).map(u8::to_ascii_lowercase);
-        match (pc, tc) {
-            (Some(b'*'), _) => {
-                back = Some((p, t));
-                p += 1;
-                continue;
-            }
-            (Some(b'?'), Some(c)) if c != b':' => {
-                p += 1;
-                t += 1;
-                continue;
-            }
-            (Some(a), Some(c)) if a == c && a != b'?' => {
-                p += 1;
-                t += 1;
-                continue;
-            }
-            (None, None) => return true,
-            _ => {}
-        }
-        // Mismatch: let the last `*` eat one more character.
-        match back {
-            Some((bp, bt)) if text.get(bt).is_some_and(|c| *c != b':') => {
-                back = Some((bp, bt + 1));
-                p = bp + 1;
-                t = bt + 1;
-            }
-            _ => return false,
-        }
+        self.glob.is_match(text)
     }
 }
 
@@ -326,7 +286,9 @@ impl ActionPattern {
     fn part_toks(&self) -> (Vec<Tok>, Vec<Tok>) {
         match &self.kind {
             Kind::All => (vec![glob::STAR], vec![glob::STAR]),
-            Kind::Parts { service, action } => (service.toks.clone(), action.toks.clone()),
+            Kind::Parts { service, action } => {
+                (service.glob.toks().to_vec(), action.glob.toks().to_vec())
+            }
         }
     }
 }
@@ -362,6 +324,44 @@ impl std::str::FromStr for ActionPattern {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// The naive oracle for one part: an anchored regex, letters of either ASCII case,
+    /// `*` and `?` never matching `:`.
+    fn part_oracle(pattern: &str) -> regex::Regex {
+        let mut re = String::from("(?s)^");
+        for c in pattern.chars() {
+            match c {
+                '*' => re.push_str("[^:]*"),
+                '?' => re.push_str("[^:]"),
+                c if c.is_ascii_alphabetic() => {
+                    re.push_str(&format!(
+                        "[{}{}]",
+                        c.to_ascii_lowercase(),
+                        c.to_ascii_uppercase()
+                    ));
+                }
+                c => re.push_str(&regex::escape(&c.to_string())),
+            }
+        }
+        re.push('$');
+        regex::Regex::new(&re).unwrap()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        /// One part of `service:action` matches names as the regex oracle does, for ASCII
+        /// and non-ASCII names alike.
+        #[test]
+        fn part_matches_agree_with_a_regex(
+            pattern in "[aBk*?é]{1,6}",
+            name in "[aAbBkK:é]{0,8}",
+        ) {
+            let part = Part::new(&pattern);
+            prop_assert_eq!(part.matches(&name), part_oracle(&pattern).is_match(&name));
+        }
+    }
 
     fn p(s: &str) -> ActionPattern {
         ActionPattern::parse(s).unwrap()

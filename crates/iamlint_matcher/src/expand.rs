@@ -4,7 +4,6 @@ use iamlint_catalog::{ActionSet, Catalog};
 
 use crate::action::{ActionPattern, Kind};
 use crate::error::ExpandError;
-use crate::index::ActionIndex;
 
 /// The catalog actions matched by `pattern`.
 ///
@@ -39,9 +38,9 @@ pub fn expand(catalog: &Catalog, pattern: &ActionPattern) -> ActionSet {
         }
         return set;
     }
-    let idx = ActionIndex::of(catalog);
+    let idx = catalog.name_index();
     let service_ok: Vec<bool> = idx
-        .services
+        .services()
         .iter()
         .map(|(prefix, _)| service.matches(prefix))
         .collect();
@@ -64,7 +63,7 @@ pub fn expand(catalog: &Catalog, pattern: &ActionPattern) -> ActionSet {
         }
         return set;
     }
-    for ((_, range), ok) in idx.services.iter().zip(&service_ok) {
+    for ((_, range), ok) in idx.services().iter().zip(&service_ok) {
         if !ok {
             continue;
         }
@@ -92,6 +91,22 @@ pub fn expand_checked(
     catalog: &Catalog,
     pattern: &ActionPattern,
 ) -> Result<ActionSet, ExpandError> {
+    expand_checked_with(catalog, pattern, |prefix| {
+        catalog.suggest_service(prefix).map(str::to_owned)
+    })
+}
+
+/// [`expand_checked`], with the did-you-mean for an unknown service prefix asked of
+/// `suggest_service` (a caller that checks many patterns keeps the answers: the same
+/// misspelt prefix recurs, and each search measures the distance to every prefix).
+///
+/// # Errors
+/// [`ExpandError`] as for [`expand_checked`].
+pub fn expand_checked_with(
+    catalog: &Catalog,
+    pattern: &ActionPattern,
+    suggest_service: impl FnOnce(&str) -> Option<String>,
+) -> Result<ActionSet, ExpandError> {
     let (service, action) = match pattern.kind() {
         Kind::All => return Ok(ActionSet::full(catalog.action_count())),
         Kind::Parts { service, action } => (service, action),
@@ -104,7 +119,7 @@ pub fn expand_checked(
         let Some(sid) = catalog.service_by_prefix(&service.text) else {
             return Err(ExpandError::UnknownService {
                 service: raw_service.to_owned(),
-                suggestion: suggest_service(catalog, &service.text),
+                suggestion: suggest_service(&service.text),
             });
         };
         if !action.wild {
@@ -128,17 +143,6 @@ pub fn expand_checked(
         });
     }
     Ok(set)
-}
-
-/// [`Catalog::suggest_service`], kept per process for the embedded catalog: an unknown
-/// prefix tends to recur in every file of a project, and each search measures the
-/// distance to every service prefix.
-fn suggest_service(catalog: &Catalog, prefix: &str) -> Option<String> {
-    static MEMO: iamlint_catalog::EmbeddedMemo<String, Option<String>> =
-        iamlint_catalog::EmbeddedMemo::new();
-    MEMO.get_or(catalog, prefix.to_owned(), || {
-        catalog.suggest_service(prefix).map(str::to_owned)
-    })
 }
 
 /// The actions a `NotAction` list grants: every catalog action matched by none

@@ -256,7 +256,7 @@ mod tests {
     /// and other-service patterns.
     #[test]
     fn quick_verdicts_agree_with_the_full_search() {
-        let cat = iamlint_catalog::Catalog::embedded();
+        let cat = &iamlint_catalog::Catalog::embedded();
         let patterns: Vec<ArnPattern> = [
             "arn:aws:s3:::my-bucket",
             "arn:aws:s3:::my-bucket/*",

@@ -1,4 +1,6 @@
-//! The automaton engine shared by action and ARN patterns.
+//! The automaton engine: the one place wildcards are matched and searched. Action and ARN
+//! patterns, ARN formats, plain string globs ([`crate::Glob`]) and the region search over
+//! several patterns ([`crate::region`]) are all lists of [`Tok`]s run by [`Nfa`].
 //!
 //! A pattern is a list of [`Tok`]s. Its NFA has one state per position `0..=n`
 //! (position `n` accepts). Sets of positions are bitsets, so running a pattern on
@@ -30,7 +32,8 @@ pub(crate) enum Tok {
     /// Any run of characters not excluded by the mask: `*` inside a segment is
     /// `Star(EX_COLON)`, a segment-ending `*` is `Star(0)` ([`STAR_X`]).
     Star(u8),
-    /// A policy variable, by id (ids are shared by the two patterns compared).
+    /// An unknown value (a policy variable, a placeholder), by id (ids are shared by the
+    /// patterns compared).
     Var(u32),
 }
 
@@ -51,13 +54,25 @@ impl Tok {
     }
 }
 
-/// Whether a wildcard with exclusion mask `ex` matches the symbol.
+/// Whether a wildcard with exclusion mask `ex` matches the character symbol.
 fn class_matches(ex: u8, sym: Sym) -> bool {
     match sym {
         Sym::Ch(':') => ex & EX_COLON == 0,
         Sym::Ch('/') => ex & EX_SLASH == 0,
         Sym::Ch(_) | Sym::Other => true,
-        Sym::Var(_) => ex == 0,
+        Sym::Var { .. } => false,
+    }
+}
+
+/// Whether a `*` with exclusion mask `ex` matches the symbol: a character it does not
+/// exclude, or an unknown value whose characters it cannot exclude (a value that may hold
+/// `:` only by a `*` that excludes nothing; one without `:` by a `*` that does not exclude
+/// `/`). A `?` never matches an unknown value, whose length is unknown.
+fn star_matches(ex: u8, sym: Sym) -> bool {
+    match sym {
+        Sym::Var { colon: true, .. } => ex == 0,
+        Sym::Var { colon: false, .. } => ex & EX_SLASH == 0,
+        _ => class_matches(ex, sym),
     }
 }
 
@@ -67,14 +82,18 @@ pub(crate) enum Sym {
     Ch(char),
     /// Any character that is not `:` or `/` and occurs in neither pattern.
     Other,
-    /// The opaque value of a policy variable.
-    Var(u32),
+    /// The opaque value of a policy variable or placeholder; `colon`: the value may hold
+    /// `:` (a placeholder such as `<REGION>` stands for one ARN segment and cannot).
+    Var {
+        id: u32,
+        colon: bool,
+    },
 }
 
 /// A set of NFA positions.
 type Bits = Vec<u64>;
 
-fn bit(bits: &Bits, i: usize) -> bool {
+fn bit(bits: &[u64], i: usize) -> bool {
     bits.get(i / 64).is_some_and(|w| w >> (i % 64) & 1 == 1)
 }
 
@@ -137,6 +156,9 @@ pub(crate) struct Nfa {
     /// For patterns of at most 63 tokens: (advance, stay) masks per ASCII
     /// character, for the one-word fast path of [`Nfa::is_match`].
     fast: Option<Box<FastTable>>,
+    /// [`Nfa::is_match`] reads text in ASCII lower case (the pattern's literals must be
+    /// lower case).
+    fold: bool,
 }
 
 impl Nfa {
@@ -153,6 +175,7 @@ impl Nfa {
             lits: Vec::new(),
             vars: Vec::new(),
             fast: None,
+            fold: false,
         };
         let mut lits: Vec<(char, usize)> = Vec::new();
         let mut vars: Vec<(u32, usize)> = Vec::new();
@@ -209,12 +232,24 @@ impl Nfa {
         self
     }
 
+    /// [`Nfa::is_match`] compares letters ignoring ASCII case: the text is read in lower
+    /// case, so every literal of the pattern must be lower case.
+    pub(crate) fn ignoring_ascii_case(mut self) -> Nfa {
+        self.fold = true;
+        self
+    }
+
+    /// The number of 64-bit words of a set of positions.
+    pub(crate) fn words(&self) -> usize {
+        self.words
+    }
+
     /// The (advance, stay) masks of word `i` for `sym`.
     fn masks(&self, sym: Sym, i: usize) -> (u64, u64) {
         let (lit, var) = match sym {
             Sym::Ch(c) => (self.lit_mask(c), None),
             Sym::Other => (None, None),
-            Sym::Var(v) => (None, self.var_mask(v)),
+            Sym::Var { id, .. } => (None, self.var_mask(id)),
         };
         let get = |b: Option<&Bits>| b.and_then(|b| b.get(i)).copied().unwrap_or(0);
         let mut adv = get(lit) | get(var);
@@ -222,10 +257,42 @@ impl Nfa {
         for ex in 0..4u8 {
             if class_matches(ex, sym) {
                 adv |= get(self.one.get(usize::from(ex)));
+            }
+            if star_matches(ex, sym) {
                 stay |= get(self.star.get(usize::from(ex)));
             }
         }
         (adv, stay)
+    }
+
+    /// The (advance, stay) masks of every word for `sym`, for [`Nfa::step_with`].
+    pub(crate) fn step_masks(&self, sym: Sym) -> Vec<(u64, u64)> {
+        (0..self.words).map(|i| self.masks(sym, i)).collect()
+    }
+
+    /// The positions after reading the symbol whose [`Nfa::step_masks`] are `masks`
+    /// from the positions `s` (both of [`Nfa::words`] words).
+    pub(crate) fn step_with(&self, s: &[u64], masks: &[(u64, u64)], out: &mut [u64]) {
+        let mut carry = 0u64;
+        for ((o, &w), &(adv, stay)) in out.iter_mut().zip(s).zip(masks) {
+            let moved = w & adv;
+            *o = (moved << 1) | carry | (w & stay);
+            carry = moved >> 63;
+        }
+        self.close(out);
+    }
+
+    /// The positions from which every continuation is accepted: only segment-ending
+    /// stars (`Star(0)`) follow them, and there is at least one.
+    pub(crate) fn universal_positions(toks: &[Tok]) -> Bits {
+        let mut bits = vec![0u64; (toks.len() + 1).div_ceil(64)];
+        for i in (0..toks.len()).rev() {
+            if toks.get(i) != Some(&STAR_X) {
+                break;
+            }
+            set_bit(&mut bits, i);
+        }
+        bits
     }
 
     fn lit_mask(&self, c: char) -> Option<&Bits> {
@@ -241,7 +308,7 @@ impl Nfa {
     }
 
     /// Adds every position reachable through stars (which may match nothing).
-    fn close(&self, s: &mut Bits) {
+    fn close(&self, s: &mut [u64]) {
         let stars = &self.any_star;
         loop {
             let mut changed = false;
@@ -268,7 +335,7 @@ impl Nfa {
         s
     }
 
-    pub(crate) fn accepts(&self, s: &Bits) -> bool {
+    pub(crate) fn accepts(&self, s: &[u64]) -> bool {
         bit(s, self.n)
     }
 
@@ -287,10 +354,11 @@ impl Nfa {
 
     /// Runs the automaton on a concrete string.
     pub(crate) fn is_match(&self, text: &str) -> bool {
+        let fold = |c: char| if self.fold { c.to_ascii_lowercase() } else { c };
         if let (Some(table), Some(&stars)) = (&self.fast, self.any_star.first()) {
             let close = |s: u64| close_word(s, stars);
             let mut cur = close(1);
-            for c in text.chars() {
+            for c in text.chars().map(fold) {
                 let (adv, stay) = match table.class.get(c as usize) {
                     Some(&k) => table.masks.get(usize::from(k)).copied().unwrap_or_default(),
                     None => self.masks(Sym::Ch(c), 0),
@@ -304,7 +372,7 @@ impl Nfa {
         }
         let mut cur = self.start();
         let mut next = vec![0u64; self.words];
-        for c in text.chars() {
+        for c in text.chars().map(fold) {
             self.step(&cur, Sym::Ch(c), &mut next);
             std::mem::swap(&mut cur, &mut next);
             if cur.iter().all(|w| *w == 0) {
@@ -348,7 +416,7 @@ fn alphabet(a: &[Tok], b: &[Tok], with_vars: bool) -> (Vec<Sym>, char) {
             .collect();
         vars.sort_unstable();
         vars.dedup();
-        syms.extend(vars.into_iter().map(Sym::Var));
+        syms.extend(vars.into_iter().map(|id| Sym::Var { id, colon: true }));
     }
     (syms, other)
 }
@@ -403,7 +471,7 @@ fn covers_one_word(pn: &Nfa, q: &[Tok], syms: &[Sym], nonempty: bool) -> bool {
                 (Tok::Lit(c), Sym::Ch(d)) if *c == d => i + 1,
                 (Tok::One(ex), Sym::Ch(_) | Sym::Other) if class_matches(*ex, sym) => i + 1,
                 (Tok::Star(ex), Sym::Ch(_) | Sym::Other) if class_matches(*ex, sym) => i,
-                (Tok::Var(v), Sym::Var(w)) if *v == w => i + 1,
+                (Tok::Var(v), Sym::Var { id, .. }) if *v == id => i + 1,
                 _ => continue,
             };
             let st = (next_i, close(((set & adv) << 1) | (set & stay)), true);
@@ -445,7 +513,7 @@ fn covers_any(pn: &Nfa, q: &[Tok], syms: &[Sym], nonempty: bool) -> bool {
                 (Tok::Lit(c), Sym::Ch(d)) if *c == d => i + 1,
                 (Tok::One(ex), Sym::Ch(_) | Sym::Other) if class_matches(*ex, sym) => i + 1,
                 (Tok::Star(ex), Sym::Ch(_) | Sym::Other) if class_matches(*ex, sym) => i,
-                (Tok::Var(v), Sym::Var(w)) if *v == w => i + 1,
+                (Tok::Var(v), Sym::Var { id, .. }) if *v == id => i + 1,
                 _ => continue,
             };
             pn.step(&set, sym, &mut buf);

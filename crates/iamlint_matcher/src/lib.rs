@@ -7,6 +7,13 @@
 //!   catalog's resource types.
 //! - Containment: [`ActionPattern::covers`], [`ArnPattern::covers`] (exact, by
 //!   automata), `overlaps` and `intersection_example`.
+//! - [`Glob`]: `*`/`?` patterns over plain strings (condition values, service names,
+//!   queries), with [`GlobOptions`] for case and `:`.
+//! - [`region`]: is some ARN in a boolean combination of pattern languages, with unknowns
+//!   as opaque symbols (the least-privilege analyzer's witness search).
+//!
+//! One engine runs them all (the position automata of `glob.rs`); no other crate matches
+//! wildcards by hand.
 //!
 //! See `docs/matcher.md` for the rules and examples.
 //!
@@ -18,13 +25,15 @@ mod error;
 mod expand;
 mod format;
 mod glob;
-mod index;
+pub mod region;
+mod string;
 
 pub use action::ActionPattern;
 pub use arn::{ArnPattern, PolicyVar};
 pub use error::{ExpandError, PatternError};
-pub use expand::{expand, expand_checked, expand_not};
+pub use expand::{expand, expand_checked, expand_checked_with, expand_not};
 pub use format::{is_path_like, resource_types_named, ArnFormat, FormatPart};
+pub use string::{Glob, GlobOptions};
 
 /// Whether `text` holds a `*` or `?` (found with memchr: most action and resource
 /// strings have none).

@@ -8,8 +8,10 @@ use iamlint_matcher::{expand, expand_checked, expand_not, ActionPattern, ExpandE
 use proptest::prelude::*;
 use regex::Regex;
 
+/// One catalog for the whole test binary.
 fn cat() -> &'static Catalog {
-    Catalog::embedded()
+    static CAT: std::sync::LazyLock<Catalog> = std::sync::LazyLock::new(Catalog::embedded);
+    &CAT
 }
 
 fn oracle(pattern: &str) -> ActionSet {

@@ -1,22 +1,17 @@
 //! The policy model: every input format normalized into one model with spans.
 //!
-//! Pipeline steps `load` (via [`iamlint_syntax`]) and `normalize` live here:
-//! [`load_text`] parses a file, decides what it is ([`FileKind`]), extracts every policy
-//! document (whole-file policies, CloudFormation resources) and normalizes each into a
-//! [`Document`]. [`graph`] then expands actions against the catalog for rules and the
-//! analyzer.
+//! The pipeline step `normalize` lives here: [`normalize::normalize_document`] turns a
+//! node tree (from [`iamlint_syntax`]) into a [`Document`]; a [`PolicyFile`] holds a
+//! file's documents, the principals it defines and its comments. Reading a file and
+//! finding its documents is the work of the input formats (`iamlint_formats`). The model knows nothing of the AWS catalog: expanding actions and
+//! deriving what a document grants is the semantic layer's work (`iamlint_semantic`).
 
-pub mod cfn;
-pub mod describe;
-pub mod graph;
-mod load;
 pub mod model;
 pub mod normalize;
 pub mod path;
+mod section;
 pub mod text;
 
-pub use load::{
-    bytes_to_text, classify, detect_syntax, load_text, read_text, LoadOptions, ReadError,
-};
 pub use model::*;
+pub use section::{Branch, Section};
 pub use text::Vars;

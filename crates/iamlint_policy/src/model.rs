@@ -21,6 +21,9 @@ pub enum PolicyKind {
     Scp,
     /// A permissions boundary.
     Boundary,
+    /// A resource control policy (AWS Organizations): `Principal` is always `"*"`, and it
+    /// only restricts (`Deny`), except AWS's own `RCPFullAWSAccess`.
+    Rcp,
 }
 
 impl PolicyKind {
@@ -31,6 +34,7 @@ impl PolicyKind {
             PolicyKind::Trust => "trust",
             PolicyKind::Scp => "scp",
             PolicyKind::Boundary => "boundary",
+            PolicyKind::Rcp => "rcp",
         }
     }
 
@@ -41,6 +45,7 @@ impl PolicyKind {
             "trust" => PolicyKind::Trust,
             "scp" => PolicyKind::Scp,
             "boundary" => PolicyKind::Boundary,
+            "rcp" => PolicyKind::Rcp,
             _ => return None,
         })
     }
@@ -65,6 +70,12 @@ pub enum HoleKind {
     CfnRef,
     /// `!GetAtt`, `!ImportValue`, `!FindInMap`, `!If`, `!Select`, ... (the function's name).
     CfnFunction(String),
+    /// `$NAME` or `${NAME}` in a shell script (`name` is `NAME`), or a command
+    /// substitution (`name` is `$(...)` as written).
+    ShellVar,
+    /// A Terraform expression: `var.x`, `aws_s3_bucket.b.arn`, `each.value`, a function
+    /// call; `name` is the expression as written.
+    Terraform,
 }
 
 /// A piece of a [`Text`].
@@ -236,6 +247,17 @@ impl Text {
                         }
                         out.push('}');
                     }
+                    HoleKind::ShellVar => {
+                        if !name.starts_with(['$', '`']) {
+                            out.push('$');
+                        }
+                        out.push_str(name);
+                    }
+                    HoleKind::Terraform => {
+                        out.push_str("${");
+                        out.push_str(name);
+                        out.push('}');
+                    }
                 },
             }
         }
@@ -252,6 +274,11 @@ impl Text {
                 HoleKind::TemplateVar => format!("template variable `{{{{{n}}}}}`"),
                 HoleKind::CfnRef => format!("CloudFormation reference `{n}`"),
                 HoleKind::CfnFunction(f) => format!("CloudFormation `{f}`"),
+                HoleKind::ShellVar if n.starts_with(['$', '`']) => {
+                    format!("shell command substitution `{n}`")
+                }
+                HoleKind::ShellVar => format!("shell variable `${n}`"),
+                HoleKind::Terraform => format!("Terraform expression `{n}`"),
             })
             .collect();
         if reasons.is_empty() {
@@ -558,6 +585,15 @@ pub enum IssueKind {
     EmptyValue,
     /// A CloudFormation property that should hold a policy document but does not.
     NotADocument,
+    /// The values of one condition key are of more than one JSON type (`["dev", 5]`).
+    MixedValueTypes,
+    /// A policy the file sets that could not be read (a `file://` path that is not
+    /// there, a shell variable), or a part of the file that is not checked as written (a
+    /// templated section): reported as information, never guessed at.
+    Unchecked,
+    /// A remark on how the document was read (a Terraform variable bound to the default
+    /// its module declares): no rule reports it; `iamlint inspect` shows it.
+    Note,
 }
 
 /// How a document is stored in its file.
@@ -586,6 +622,12 @@ pub struct Document {
     pub statement_key_span: Option<Span>,
     pub statements: Vec<Statement>,
     pub issues: Vec<ModelIssue>,
+    /// What the document is, when the place it was found says more than its path (`the
+    /// inline policy `s3` of role `app``): a note of every finding in it.
+    pub about: Option<String>,
+    /// The CloudFormation `Fn::If` branches in and around it: a finding under one
+    /// applies only when its condition holds.
+    pub branches: Vec<crate::Branch>,
 }
 
 impl Document {
@@ -616,15 +658,182 @@ pub enum FileKind {
     PolicyDocument,
     /// A CloudFormation (or SAM) template.
     CloudFormation,
-    /// Parsed, but neither: skipped in a directory walk.
+    /// Another place policies live (a guide, a script, an account dump, Terraform): see
+    /// [`PolicyFile::format`].
+    Other,
+    /// Parsed, but holds no policy: skipped in a directory walk.
     NotAPolicy,
     /// Could not be parsed; see `syntax_errors`.
     Unparsed,
 }
 
+/// A comment of the file, as its format writes comments (`#`, `//`, `<!-- -->`): where
+/// suppressions (`iamlint:ignore[...]`) are read from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Comment {
+    /// The comment as written, markers included.
+    pub span: Span,
+    /// Its text without the comment markers.
+    pub text: String,
+    /// What a suppression in it covers: the findings that start in this range (its own
+    /// line; the next line when it stands alone on its line; the next code block of a
+    /// guide).
+    pub covers: Span,
+}
+
+/// The kind of an IAM principal a file defines.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum PrincipalKind {
+    Role,
+    User,
+    Group,
+}
+
+impl PrincipalKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PrincipalKind::Role => "role",
+            PrincipalKind::User => "user",
+            PrincipalKind::Group => "group",
+        }
+    }
+}
+
+/// What an attachment attaches.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AttachmentTarget {
+    /// A managed policy by ARN (AWS managed or customer managed; may hold unknowns).
+    Arn(Text),
+    /// A policy document of the same file (by index into [`PolicyFile::documents`]): a
+    /// customer managed policy or a policy resource defined beside the principal.
+    Document(usize),
+}
+
+/// A policy attached to a principal (or set as its permissions boundary), and where
+/// that is written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Attachment {
+    pub target: AttachmentTarget,
+    /// The attaching element (the ARN in `ManagedPolicyArns`, the `Roles` item of an
+    /// `AWS::IAM::Policy`, the `attach-role-policy` command).
+    pub span: Span,
+    pub path: String,
+}
+
+/// A user, group or role a file defines, with the policies it is given. Formats fill
+/// these; the semantic layer assembles what the principal can do from them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PrincipalDef {
+    pub kind: PrincipalKind,
+    /// How the file names it: a CloudFormation logical id, the `--role-name` of `aws
+    /// iam` commands, a user name of an account dump, a Terraform address.
+    pub id: String,
+    /// Its name in AWS when the file gives one (`RoleName`; may hold unknowns).
+    pub name: Option<Text>,
+    /// Where it is defined (the resource's key, the `create-role` command).
+    pub span: Span,
+    pub path: String,
+    /// Its trust policy (roles), by index into [`PolicyFile::documents`].
+    pub trust: Option<usize>,
+    /// Its inline identity policies, by index into [`PolicyFile::documents`].
+    pub inline: Vec<usize>,
+    /// Managed policies attached to it.
+    pub attached: Vec<Attachment>,
+    /// Its permissions boundary.
+    pub boundary: Option<Attachment>,
+    /// The groups a user belongs to, by their `id`.
+    pub groups: Vec<String>,
+    /// The instance profiles that hold a role (by how the file names them): EC2
+    /// instances launched with one of them act as the role.
+    pub instance_profiles: Vec<String>,
+    /// Its policies that are not documents of this file: documents of another file of the
+    /// same configuration, or policies computed from inputs (`var.policy`). As far as this
+    /// file shows, the principal's policies are incomplete when this is not empty.
+    pub outside: Vec<OutsidePolicy>,
+}
+
+impl PrincipalDef {
+    /// A principal with no policies yet.
+    pub fn new(
+        kind: PrincipalKind,
+        id: impl Into<String>,
+        span: Span,
+        path: impl Into<String>,
+    ) -> PrincipalDef {
+        PrincipalDef {
+            kind,
+            id: id.into(),
+            name: None,
+            span,
+            path: path.into(),
+            trust: None,
+            inline: Vec::new(),
+            attached: Vec::new(),
+            boundary: None,
+            groups: Vec::new(),
+            instance_profiles: Vec::new(),
+            outside: Vec::new(),
+        }
+    }
+
+    /// The name it has in AWS when the file gives it literally (`RoleName`), else its id.
+    pub fn display_name(&self) -> &str {
+        self.name
+            .as_ref()
+            .and_then(Text::as_literal)
+            .unwrap_or(&self.id)
+    }
+
+    /// Every document this principal holds directly: trust, inline, attached documents of
+    /// the same file, boundary (by index into [`PolicyFile::documents`]).
+    pub fn documents(&self) -> impl Iterator<Item = usize> + '_ {
+        let attached = self
+            .attached
+            .iter()
+            .chain(self.boundary.as_ref())
+            .filter_map(|a| match a.target {
+                AttachmentTarget::Document(i) => Some(i),
+                AttachmentTarget::Arn(_) => None,
+            });
+        self.trust
+            .into_iter()
+            .chain(self.inline.iter().copied())
+            .chain(attached)
+    }
+}
+
+/// What a policy is to a principal.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum PolicyRelation {
+    Trust,
+    Inline,
+    Attached,
+    Boundary,
+}
+
+/// A policy of a principal that is not a document of the principal's file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OutsidePolicy {
+    pub relation: PolicyRelation,
+    /// When the policy is a document of another file of the same configuration (a sibling
+    /// `.tf` of a Terraform module): that file's name, as iamlint names files given on the
+    /// command line (the principal's file's directory joined with the sibling's name), and
+    /// the document's logical path there ([`Origin::path`]).
+    pub document: Option<(String, String)>,
+    /// The expression that gives the policy, as written (`var.policy`,
+    /// `data.aws_iam_policy_document.x.json`).
+    pub expression: String,
+    /// The element that gives it (the `policy_arn`, the `assume_role_policy`).
+    pub span: Span,
+    pub path: String,
+}
+
 /// A loaded and normalized file.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PolicyFile {
+    /// The format that read it (`json-policy`, `yaml-policy`, `cloudformation`, ...).
+    pub format: &'static str,
+    /// The syntax a policy of this file is written back in (`iamlint tighten`).
     pub syntax: SourceKind,
     pub kind: FileKind,
     pub documents: Vec<Document>,
@@ -636,6 +845,37 @@ pub struct PolicyFile {
     pub issues: Vec<ModelIssue>,
     /// `Metadata: iamlint: ignore:` entries of CloudFormation resources.
     pub metadata_ignores: Vec<MetadataIgnore>,
+    /// The file's comments (suppressions are read from them).
+    pub comments: Vec<Comment>,
+    /// The users, groups and roles the file defines.
+    pub principals: Vec<PrincipalDef>,
+    /// The parts of a file that holds several (a guide's code blocks): what each was
+    /// read as, for `iamlint inspect`. Empty for a file that is one thing.
+    pub sections: Vec<crate::Section>,
+    /// CloudFormation `Fn::If` branches outside documents (a `ManagedPolicyArns` that is
+    /// an `Fn::If`): a finding under one applies only when its condition holds.
+    pub branches: Vec<crate::Branch>,
+}
+
+impl PolicyFile {
+    /// An empty file of `format`, of kind `kind`.
+    pub fn empty(format: &'static str, syntax: SourceKind, kind: FileKind) -> PolicyFile {
+        PolicyFile {
+            format,
+            syntax,
+            kind,
+            documents: Vec::new(),
+            managed_policies: Vec::new(),
+            syntax_errors: Vec::new(),
+            duplicate_keys: Vec::new(),
+            issues: Vec::new(),
+            metadata_ignores: Vec::new(),
+            comments: Vec::new(),
+            principals: Vec::new(),
+            sections: Vec::new(),
+            branches: Vec::new(),
+        }
+    }
 }
 
 /// One `Metadata: { iamlint: { ignore: [ {rule: X, reason: Y} ] } }` entry (or the

@@ -21,6 +21,7 @@ const STMT_KEYS: &[&str] = &[
 struct Ctx<'a> {
     vars: &'a Vars,
     issues: Vec<ModelIssue>,
+    branches: Vec<crate::Branch>,
 }
 
 impl Ctx<'_> {
@@ -113,6 +114,7 @@ pub fn normalize_document(
     let mut cx = Ctx {
         vars,
         issues: Vec::new(),
+        branches: Vec::new(),
     };
     let path = origin.path.clone();
     let mut doc = Document {
@@ -125,6 +127,8 @@ pub fn normalize_document(
         statement_key_span: None,
         statements: Vec::new(),
         issues: Vec::new(),
+        about: None,
+        branches: Vec::new(),
     };
     let Some(map) = node.as_map() else {
         cx.wrong_type(node, &path, "policy document", "an object");
@@ -152,6 +156,7 @@ pub fn normalize_document(
         );
     }
     doc.issues = cx.issues;
+    doc.branches = cx.branches;
     doc
 }
 
@@ -199,8 +204,15 @@ fn statement_item(cx: &mut Ctx<'_>, item: &Node, p: String, out: &mut Vec<Statem
     if let Some((name, arg)) = intrinsic(item) {
         if name == "Fn::If" {
             if let Value::Seq(branches) = arg.value() {
-                for (i, b) in branches.iter().enumerate().skip(1) {
-                    statement_item(cx, b, format!("{p}.Fn::If[{i}]"), out);
+                let condition = branches.first().and_then(Node::as_str).unwrap_or("?");
+                for (i, b) in branches.iter().enumerate().skip(1).take(2) {
+                    let bp = format!("{p}.Fn::If[{i}]");
+                    cx.branches.push(crate::Branch {
+                        path: bp.clone(),
+                        condition: condition.to_string(),
+                        value: i == 1,
+                    });
+                    statement_item(cx, b, bp, out);
                 }
                 return;
             }
@@ -370,6 +382,14 @@ fn principal(cx: &mut Ctx<'_>, e: &Entry, p: &str, slot: &mut Option<PrincipalBl
             });
         }
         Value::Map(entries) if intrinsic(&e.value).is_none() => {
+            if entries.is_empty() {
+                cx.issue(
+                    IssueKind::EmptyValue,
+                    e.value.span,
+                    p,
+                    format!("`{}` is an empty object", e.key),
+                );
+            }
             for pe in entries {
                 let pp = path::member(p, &pe.key);
                 if !matches!(
@@ -386,6 +406,14 @@ fn principal(cx: &mut Ctx<'_>, e: &Entry, p: &str, slot: &mut Option<PrincipalBl
                         format!("unknown principal type `{}`{hint}", pe.key),
                     );
                     continue;
+                }
+                if pe.value.as_seq().is_some_and(<[Node]>::is_empty) {
+                    cx.issue(
+                        IssueKind::EmptyValue,
+                        pe.value.span,
+                        &pp,
+                        format!("`{}.{}` is an empty list", e.key, pe.key),
+                    );
                 }
                 let items: Vec<(&Node, String)> = match &pe.value.value {
                     Value::Seq(items) if intrinsic(&pe.value).is_none() => items
@@ -418,6 +446,14 @@ fn condition(cx: &mut Ctx<'_>, e: &Entry, p: &str) -> Option<Condition> {
         cx.wrong_type(&e.value, p, "Condition", "an object");
         return None;
     };
+    if ops.is_empty() {
+        cx.issue(
+            IssueKind::EmptyValue,
+            e.value.span,
+            p,
+            "`Condition` is an empty object".into(),
+        );
+    }
     let mut cond = Condition {
         key_span: e.key_span,
         span: e.value.span,
@@ -431,6 +467,14 @@ fn condition(cx: &mut Ctx<'_>, e: &Entry, p: &str) -> Option<Condition> {
             cx.wrong_type(&op.value, &op_path, &op.key, "an object of condition keys");
             continue;
         };
+        if keys.is_empty() {
+            cx.issue(
+                IssueKind::EmptyValue,
+                op.value.span,
+                &op_path,
+                format!("`{}` is an empty object", op.key),
+            );
+        }
         let mut entries = Vec::with_capacity(keys.len());
         for k in keys {
             // the key's path goes to its text last (values are named after it first)
@@ -447,9 +491,10 @@ fn condition(cx: &mut Ctx<'_>, e: &Entry, p: &str) -> Option<Condition> {
                         IssueKind::EmptyValue,
                         k.value.span,
                         &kp,
-                        format!("condition key `{}` has no values", k.key),
+                        format!("condition key `{}` of `{}` has no values", k.key, op.key),
                     );
                 }
+                mixed_types(cx, items, &kp, &k.key);
                 for (i, n) in items.iter().enumerate() {
                     if let Some(t) = cx.text(n, path::index(&kp, i), &k.key) {
                         values.push(t);
@@ -470,6 +515,37 @@ fn condition(cx: &mut Ctx<'_>, e: &Entry, p: &str) -> Option<Condition> {
         });
     }
     Some(cond)
+}
+
+/// Condition values of more than one JSON type (`["dev", 5]`, `[true, "false"]`): IAM
+/// requires one type per list. Intrinsics and other shapes are left to other checks.
+fn mixed_types(cx: &mut Ctx<'_>, items: &[Node], path: &str, key: &str) {
+    let ty = |n: &Node| match (&n.tag, &n.value) {
+        (None, Value::String(..)) => Some("a string"),
+        (None, Value::Number(_)) => Some("a number"),
+        (None, Value::Bool(_)) => Some("a boolean"),
+        _ => None,
+    };
+    let mut first: Option<(&Node, &'static str)> = None;
+    for n in items {
+        let Some(t) = ty(n) else { continue };
+        match first {
+            None => first = Some((n, t)),
+            Some((f, ft)) if ft != t => {
+                cx.issues.push(ModelIssue {
+                    kind: IssueKind::MixedValueTypes,
+                    span: n.span,
+                    path: path.to_string(),
+                    message: format!(
+                        "the values of condition key `{key}` mix JSON types: {t} after {ft}"
+                    ),
+                    related: Some(f.span),
+                });
+                return;
+            }
+            Some(_) => {}
+        }
+    }
 }
 
 /// Infer the kind of a whole-file policy from its content: a `Principal` makes it a

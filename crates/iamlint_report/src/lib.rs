@@ -3,15 +3,19 @@
 //! A [`Diagnostic`] is data: a rule code and name, a severity, a message, a primary label
 //! on an exact byte span of a [`SourceFile`], optional secondary labels, the logical path
 //! of the flagged element and a help line. Renderers turn a [`Report`] into human text
-//! (codespan-reporting), JSON, SARIF 2.1.0, GitHub workflow commands or one line each.
+//! (codespan-reporting), JSON, SARIF 2.1.0, GitHub workflow commands, one line each,
+//! JUnit XML, GitLab Code Quality JSON or one self-contained HTML page.
 
 pub mod baseline;
+pub mod overview;
 mod render;
 
 pub use baseline::{Baseline, BaselineError};
+pub use overview::Overview;
 pub use render::{render, render_to, Format, RenderOptions};
 
-use iamlint_syntax::{LineCol, LineIndex, Span};
+pub use iamlint_syntax::SourceFile;
+use iamlint_syntax::{LineCol, Span};
 use std::sync::Arc;
 
 /// How serious a finding is. Ordered: `Info < Warning < Error`.
@@ -41,76 +45,6 @@ impl Severity {
     }
 }
 
-/// A file as it was read, shared by every diagnostic on it.
-#[derive(Debug)]
-pub struct SourceFile {
-    /// The path as the user named it (or as found in a walk), `-` for standard input.
-    pub name: String,
-    /// The text; empty in a copy made by [`SourceFile::without_text`].
-    pub text: String,
-    pub line_index: LineIndex,
-    /// The text's length in bytes (kept when the text is not).
-    len: u32,
-    /// Made by [`SourceFile::without_text`]: positions come from the line index alone.
-    text_dropped: bool,
-}
-
-impl SourceFile {
-    pub fn new(name: impl Into<String>, text: impl Into<String>) -> Arc<SourceFile> {
-        let text = text.into();
-        let line_index = LineIndex::new(&text);
-        Arc::new(SourceFile {
-            name: name.into(),
-            len: u32::try_from(text.len()).unwrap_or(u32::MAX),
-            text,
-            line_index,
-            text_dropped: false,
-        })
-    }
-
-    /// A copy without the text, for findings kept until a report that shows no source
-    /// (JSON, compact, GitHub annotations): positions stay exact, the memory of the text
-    /// is given back at once. Only for an ASCII text, where a byte is a character and
-    /// the line index alone gives columns; `None` otherwise. (The human report and
-    /// SARIF's snippets need the text: given such a copy they show empty snippets.)
-    pub fn without_text(&self) -> Option<Arc<SourceFile>> {
-        self.text.is_ascii().then(|| {
-            Arc::new(SourceFile {
-                name: self.name.clone(),
-                text: String::new(),
-                line_index: self.line_index.clone(),
-                len: self.len,
-                text_dropped: true,
-            })
-        })
-    }
-
-    /// Whether this is a copy made by [`SourceFile::without_text`].
-    pub fn is_text_dropped(&self) -> bool {
-        self.text_dropped
-    }
-
-    /// The length of the text in bytes, also of a copy without it.
-    pub fn text_len(&self) -> u32 {
-        self.len
-    }
-
-    /// 1-based line and column (column counted in characters) of a byte offset.
-    pub fn line_col(&self, offset: u32) -> LineCol {
-        if self.text_dropped {
-            // an ASCII text: every byte is a character
-            let offset = offset.min(self.len);
-            let line = self.line_index.line_of(offset);
-            let column = offset.saturating_sub(self.line_index.line_start(line));
-            return LineCol {
-                line: u32::try_from(line + 1).unwrap_or(u32::MAX),
-                column: column.saturating_add(1),
-            };
-        }
-        self.line_index.line_col(&self.text, offset)
-    }
-}
-
 /// A span with a message, on the diagnostic's file.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Label {
@@ -124,6 +58,55 @@ impl Label {
             span,
             message: message.into(),
         }
+    }
+}
+
+/// A change of the file that resolves a finding: `iamlint server` offers it as a quick
+/// fix. Its edits do not overlap.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fix {
+    /// What it does, for a menu: ``replace with `s3:GetObject` ``.
+    pub title: String,
+    pub edits: Vec<Edit>,
+}
+
+/// Replace the bytes of `span` (empty: insert) with `text`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Edit {
+    pub span: Span,
+    pub text: String,
+}
+
+impl Fix {
+    /// A fix of one edit.
+    pub fn new(title: impl Into<String>, span: Span, text: impl Into<String>) -> Fix {
+        Fix {
+            title: title.into(),
+            edits: vec![Edit {
+                span,
+                text: text.into(),
+            }],
+        }
+    }
+
+    /// `text` with the edits applied (`None` when an edit is out of the text's bounds or
+    /// not on character boundaries, or edits overlap).
+    pub fn apply(&self, text: &str) -> Option<String> {
+        let mut edits: Vec<&Edit> = self.edits.iter().collect();
+        edits.sort_by_key(|e| (e.span.start, e.span.end));
+        let mut out = String::with_capacity(text.len());
+        let mut at = 0usize;
+        for e in edits {
+            let (start, end) = (e.span.start as usize, e.span.end as usize);
+            if start < at || end < start {
+                return None;
+            }
+            out.push_str(text.get(at..start)?);
+            out.push_str(&e.text);
+            at = end;
+        }
+        out.push_str(text.get(at..)?);
+        Some(out)
     }
 }
 
@@ -148,6 +131,8 @@ pub struct Diagnostic {
     pub help: Option<String>,
     /// Extra notes shown after the snippet (the element's value could not be decided, ...).
     pub notes: Vec<String>,
+    /// Changes that resolve it, when the rule knows them (editors offer them).
+    pub fixes: Vec<Fix>,
     /// Stable across unrelated edits: derived from code, file, logical path and the
     /// flagged text, never from line numbers. Computed by
     /// [`Diagnostic::compute_fingerprint`]; may be left empty, renderers and baselines then
@@ -265,6 +250,12 @@ pub struct Report {
     pub files_checked: usize,
     /// Files that could not be read or were skipped, with why (for the summary).
     pub files_skipped: usize,
+    /// The names of the files checked, as diagnostics name them (may be left empty).
+    /// Reports that list every file read it: JUnit (a passing test case per clean file)
+    /// and HTML (the files table).
+    pub files: Vec<String>,
+    /// What the checked files grant, for the HTML report; `None` when not computed.
+    pub overview: Option<Overview>,
 }
 
 impl Report {

@@ -6,9 +6,13 @@
 
 mod compact;
 mod github;
+mod gitlab;
+mod html;
 mod human;
 mod json;
+mod junit;
 mod sarif;
+mod xml;
 
 use crate::{rule_help_uri, Diagnostic, Label, Report, Severity};
 use iamlint_syntax::LineCol;
@@ -28,16 +32,27 @@ pub enum Format {
     Github,
     /// `file:line:col: severity[CODE name] message`, one per line.
     Compact,
+    /// JUnit XML (Jenkins, GitLab, CircleCI test reports): a test suite per file, a
+    /// failing test case per finding, a passing one per clean file.
+    Junit,
+    /// GitLab Code Quality JSON (the `codequality` report of a merge request).
+    Gitlab,
+    /// One self-contained HTML page: summaries, the access heat map, the
+    /// privilege-escalation graph and every finding with its snippet.
+    Html,
 }
 
 impl Format {
     /// Every format, in the order the CLI lists them.
-    pub const ALL: [Format; 5] = [
+    pub const ALL: [Format; 8] = [
         Format::Human,
         Format::Json,
         Format::Sarif,
         Format::Github,
         Format::Compact,
+        Format::Junit,
+        Format::Gitlab,
+        Format::Html,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -47,6 +62,9 @@ impl Format {
             Format::Sarif => "sarif",
             Format::Github => "github",
             Format::Compact => "compact",
+            Format::Junit => "junit",
+            Format::Gitlab => "gitlab",
+            Format::Html => "html",
         }
     }
 
@@ -110,6 +128,9 @@ pub fn render(report: &Report, format: Format, opts: &RenderOptions) -> String {
         Format::Sarif => sarif::render(report, opts),
         Format::Github => github::render(report, opts),
         Format::Compact => compact::render(report, opts),
+        Format::Junit => junit::render(report, opts),
+        Format::Gitlab => gitlab::render(report, opts),
+        Format::Html => html::render(report, opts),
     }
 }
 

@@ -27,6 +27,7 @@ fn flagging(text: &str, needle: &str) -> Report {
         rules: common::rules(),
         files_checked: 1,
         files_skipped: 0,
+        ..Report::default()
     }
 }
 

@@ -343,3 +343,101 @@ fn findings_on_files_without_text_render_the_same() {
         );
     }
 }
+
+#[test]
+fn html_without_an_overview_lists_files_and_findings() {
+    let report = common::fixture_report();
+    let out = render(&report, Format::Html, &opts());
+    assert!(out.starts_with("<!DOCTYPE html>"));
+    assert_eq!(
+        out.matches("<article class=\"finding ").count(),
+        report.diagnostics.len()
+    );
+    // every file, the clean one too, in the files table
+    for f in &report.files {
+        assert!(out.contains(&format!("<code>{f}</code>")), "{f}");
+    }
+    // no overview: said, not left blank
+    assert_eq!(out.matches("Not computed for this report.").count(), 3);
+    // the flagged text marked in its snippet, markup escaped
+    assert!(out.contains("<mark>&quot;s3:*&quot;</mark>") || out.contains("<mark>\"s3:*\"</mark>"));
+    // nothing fetched: no URL but the rules' pages in links
+    for (i, _) in out.match_indices("http") {
+        let before = &out[..i];
+        assert!(
+            before.ends_with("href=\"") || out[i..].starts_with("http-equiv"),
+            "{}",
+            &out[i.saturating_sub(40)..(i + 60).min(out.len())]
+        );
+    }
+}
+
+#[test]
+fn html_overview_sections() {
+    use iamlint_report::overview::{
+        Escalation, EscalationPath, Overview, ServiceAccess, SubjectAccess,
+    };
+    let mut report = common::fixture_report();
+    report.overview = Some(Overview {
+        subjects: vec![SubjectAccess {
+            file: "templates/r\u{f4}le build.yaml".into(),
+            label: "role `BuildRole`".into(),
+            kind: "role".into(),
+            actions_granted: 7,
+            levels: [1, 2, 3, 1, 0],
+            services: 2,
+            incomplete: vec![
+                "the policy `arn:aws:iam::123456789012:policy/x` is not in the file".into(),
+            ],
+            trusted: vec!["Service `codebuild.amazonaws.com`".into()],
+            by_service: vec![ServiceAccess {
+                service: "s3".into(),
+                name: "Amazon S3".into(),
+                granted: [1, 2, 3, 1, 0],
+                total: [10, 20, 30, 4, 0],
+            }],
+        }],
+        services: vec![
+            ServiceAccess {
+                service: "s3".into(),
+                name: "Amazon S3".into(),
+                granted: [1, 2, 3, 1, 0],
+                total: [10, 20, 30, 4, 0],
+            },
+            ServiceAccess {
+                service: "none".into(),
+                name: "granted nothing".into(),
+                granted: [0; 5],
+                total: [1; 5],
+            },
+        ],
+        escalations: vec![Escalation {
+            file: "policies/deploy.json".into(),
+            subject: "`policies/deploy.json`".into(),
+            paths: vec![EscalationPath {
+                id: "lambda-001".into(),
+                category: "new-passrole".into(),
+                actions: vec!["iam:PassRole".into(), "lambda:CreateFunction".into()],
+                description: "create a function with a passed role".into(),
+            }],
+        }],
+    });
+    let out = render(&report, Format::Html, &opts());
+    assert!(!out.contains("Not computed"));
+    assert!(out.contains("<tr class=\"subject\"><td>role <code>BuildRole</code></td>"));
+    assert!(out.contains("assumed by Service <code>codebuild.amazonaws.com</code>"));
+    assert!(out.contains("incomplete: the policy"));
+    // the heat map: granted services only; a level the service lacks is hatched
+    let heat = &out[out.find("id=\"heatmap\"").unwrap()..];
+    let heat = &heat[..heat.find("</table>").unwrap()];
+    assert_eq!(heat.matches("<tr><th title=").count(), 1);
+    assert!(heat.contains("title=\"3 of 30\">3</td>"));
+    assert!(heat.contains("class=\"cell na\""));
+    assert!(heat.contains("7 / 64"));
+    // each subject's own heat map, folded
+    assert_eq!(out.matches("<details class=\"subject-heat\">").count(), 1);
+    assert!(out.contains("<summary>role <code>BuildRole</code> <span class=\"muted\">in <code>templates/r\u{f4}le build.yaml</code>: 7 actions of 1 service</span></summary>"));
+    // the graph
+    assert_eq!(out.matches("<svg").count(), 1);
+    assert!(out.contains(">lambda-001 (new-passrole)</text>"));
+}

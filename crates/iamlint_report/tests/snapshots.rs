@@ -101,3 +101,19 @@ fn compact() {
         render(&common::fixture_report(), Format::Compact, &opts())
     );
 }
+
+#[test]
+fn junit() {
+    insta::assert_snapshot!(
+        "junit",
+        render(&common::fixture_report(), Format::Junit, &opts())
+    );
+}
+
+#[test]
+fn gitlab() {
+    insta::assert_snapshot!(
+        "gitlab",
+        render(&common::fixture_report(), Format::Gitlab, &opts())
+    );
+}

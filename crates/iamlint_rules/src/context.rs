@@ -1,11 +1,12 @@
 //! What a rule sees, and where it reports.
 
+use crate::data::RuleData;
+use crate::reference::Reference;
 use iamlint_catalog::{ActionId, ActionSet, Catalog};
-use iamlint_policy::graph::{DocGraph, StatementGraph};
 use iamlint_policy::{Document, PolicyFile, Statement};
 use iamlint_report::{Label, SourceFile};
+use iamlint_semantic::{DocumentFacts, Semantic, StatementFacts};
 use iamlint_syntax::Span;
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 /// A finding before the engine dresses it as a diagnostic.
@@ -25,6 +26,8 @@ pub struct Finding {
     /// A lower severity than the rule's for this finding (an excess the analyzer could not
     /// confirm is a warning where a confirmed one is an error). Never raises it.
     pub at_most: Option<iamlint_report::Severity>,
+    /// Changes that resolve it (made with the helpers of `fixes.rs`).
+    pub fixes: Vec<iamlint_report::Fix>,
 }
 
 impl Finding {
@@ -39,6 +42,7 @@ impl Finding {
             notes: Vec::new(),
             sid: None,
             at_most: None,
+            fixes: Vec::new(),
         }
     }
 
@@ -53,6 +57,7 @@ impl Finding {
             notes: Vec::new(),
             sid: None,
             at_most: None,
+            fixes: Vec::new(),
         }
     }
 
@@ -68,6 +73,13 @@ impl Finding {
 
     pub fn note(mut self, note: impl Into<String>) -> Self {
         self.notes.push(note.into());
+        self
+    }
+
+    /// A change that resolves the finding; `None` (the fix could not be made for how the
+    /// file is written) adds nothing.
+    pub fn fix(mut self, fix: Option<iamlint_report::Fix>) -> Self {
+        self.fixes.extend(fix);
         self
     }
 
@@ -94,28 +106,27 @@ impl Sink {
     }
 }
 
-/// Per-rule options from the configuration (`[rules.<name>]` tables), as TOML-ish values.
-pub type RuleOptions = BTreeMap<String, String>;
-
 /// The file being checked.
 pub struct FileContext<'a> {
     pub catalog: &'a Catalog,
+    /// The run's semantic layer (over `catalog`).
+    pub semantic: &'a Semantic<'a>,
+    /// The curated knowledge of `rules/`.
+    pub data: &'a RuleData<'a>,
+    /// The reference policy this file is compared with, if any.
+    pub reference: Option<&'a Reference>,
+    /// The deployment role compared with the run's templates, if any.
+    pub deploy_role: Option<&'a crate::DeployRole>,
     pub source: &'a Arc<SourceFile>,
     /// `Err` when the file could not be read.
-    pub file: Result<&'a PolicyFile, &'a iamlint_policy::ReadError>,
+    pub file: Result<&'a PolicyFile, &'a iamlint_formats::ReadError>,
     /// Whether the user named this file (a non-policy file named explicitly is reported).
     pub explicit: bool,
-    pub options: &'a BTreeMap<String, RuleOptions>,
 }
 
 impl FileContext<'_> {
     pub fn text(&self) -> &str {
         &self.source.text
-    }
-
-    /// The option `key` of rule `rule`, if configured.
-    pub fn option(&self, rule: &str, key: &str) -> Option<&str> {
-        self.options.get(rule)?.get(key).map(String::as_str)
     }
 }
 
@@ -123,17 +134,9 @@ impl FileContext<'_> {
 pub struct DocContext<'a> {
     pub file: &'a FileContext<'a>,
     pub doc: &'a Document,
-    pub graph: &'a DocGraph,
+    pub facts: &'a DocumentFacts,
     /// The document's grants, computed once for the rules that share them.
     pub(crate) grants: std::cell::OnceCell<Vec<crate::rules::grant_support::Grant<'a>>>,
-    /// Condition keys resolved so far (four rules look up every key).
-    pub(crate) keys: std::cell::RefCell<
-        std::collections::HashMap<
-            String,
-            crate::rules::catalog_support::KeyLookup<'a>,
-            foldhash::fast::RandomState,
-        >,
-    >,
 }
 
 impl<'a> DocContext<'a> {
@@ -141,34 +144,33 @@ impl<'a> DocContext<'a> {
         self.file.catalog
     }
 
+    /// The run's semantic layer.
+    pub fn semantic(&self) -> &'a Semantic<'a> {
+        self.file.semantic
+    }
+
+    /// The curated knowledge of `rules/`.
+    pub fn data(&self) -> &'a RuleData<'a> {
+        self.file.data
+    }
+
     pub fn text(&self) -> &str {
         self.file.text()
     }
 
     /// Statements with their graphs.
-    pub fn statements(&self) -> impl Iterator<Item = (&'a Statement, &'a StatementGraph)> {
-        self.doc.statements.iter().zip(self.graph.statements.iter())
+    pub fn statements(&self) -> impl Iterator<Item = (&'a Statement, &'a StatementFacts)> {
+        self.facts.with(self.doc)
     }
 
     /// Actions denied unconditionally on every resource by some `Deny` of this document.
     pub fn denied_everywhere(&self) -> ActionSet {
-        let mut set = ActionSet::empty(self.catalog().action_count());
-        for (s, g) in self.statements() {
-            if s.is_deny() && s.condition.is_none() && g.resource_is_star {
-                set.union_with(&g.actions);
-            }
-        }
-        set
+        self.facts.denied_everywhere(self.doc)
     }
 
-    /// How the condition key `key` resolves, looked up once per document.
-    pub(crate) fn lookup_key(&self, key: &str) -> crate::rules::catalog_support::KeyLookup<'a> {
-        if let Some(k) = self.keys.borrow().get(key) {
-            return *k;
-        }
-        let k = crate::rules::catalog_support::lookup_key(self.catalog(), key);
-        self.keys.borrow_mut().insert(key.to_owned(), k);
-        k
+    /// How the condition key `key` resolves (answered by the semantic layer).
+    pub(crate) fn lookup_key(&self, key: &str) -> iamlint_semantic::KeyLookup<'a> {
+        self.semantic().condition_key(key)
     }
 
     /// `s3:GetObject` for an id.

@@ -1,28 +1,38 @@
 //! Curated security knowledge, as data: the files under `rules/` at the repository root,
-//! embedded in the binary with `include_str!` and parsed once on first use.
+//! embedded in the binary with `include_str!` and read into a [`RuleData`] once per run
+//! (by the program, which passes it to the engine: rules never parse a file).
 //!
-//! - [`escalation_paths`]: privilege-escalation paths (`rules/privilege-escalation.toml`)
-//! - [`sensitive`]: credential-returning and exfiltration actions, condition keys that
-//!   narrow a public principal, OIDC trust keys, risky managed policies
+//! - [`RuleData::escalation_paths`]: privilege-escalation paths
+//!   (`rules/privilege-escalation.toml`)
+//! - [`RuleData::sensitive`]: credential-returning and exfiltration actions, condition
+//!   keys that narrow a public principal, OIDC trust keys, risky managed policies
 //!   (`rules/sensitive-actions.toml`)
-//! - [`deprecated_managed_policies`] (`rules/deprecated-managed-policies.toml`) and
-//!   [`admin_like_managed_policies`] (`rules/admin-like-managed-policies.toml`)
-//! - [`references`]: documented reference policies (`rules/references/manifest.toml` and
-//!   the policy files it lists)
+//! - [`RuleData::deprecated_managed_policies`] (`rules/deprecated-managed-policies.toml`)
+//!   and [`RuleData::admin_like_managed_policies`]
+//!   (`rules/admin-like-managed-policies.toml`)
+//! - [`RuleData::references`]: documented reference policies
+//!   (`rules/references/manifest.toml` and the policy files it lists), and
+//!   [`RuleData::reference_principals`]: documented roles and users built from them and
+//!   from the AWS managed policies they attach
 //!
-//! The data is constant, so a parse error is a bug in a data file: the accessors panic
-//! with the error, and [`validate`] returns it so that tests can report it. Every action
-//! named here is checked against the embedded catalog by `tests/data.rs`.
+//! The action names of the lists are resolved against the run's catalog when the data is
+//! read. A parse error is a bug in a data file: [`RuleData::validate`] returns it, and the
+//! tests run it. Every action named here is checked against the embedded catalog by
+//! `tests/data.rs`.
 
 use std::fmt;
 use std::sync::OnceLock;
 
+use iamlint_catalog::{ActionId, ActionSet, Catalog};
 use serde::Deserialize;
 
 const ESCALATION_TOML: &str = include_str!("../../../rules/privilege-escalation.toml");
 const SENSITIVE_TOML: &str = include_str!("../../../rules/sensitive-actions.toml");
 const DEPRECATED_TOML: &str = include_str!("../../../rules/deprecated-managed-policies.toml");
 const ADMIN_LIKE_TOML: &str = include_str!("../../../rules/admin-like-managed-policies.toml");
+const PM_OVERRIDES_TOML: &str =
+    include_str!("../../../rules/permissions-management-overrides.toml");
+const LOCATIONS_TOML: &str = include_str!("../../../rules/resource-policy-locations.toml");
 const AWS_MANAGED_NAMES: &str = include_str!("../../../rules/aws-managed-policy-names.txt");
 const MANIFEST_TOML: &str = include_str!("../../../rules/references/manifest.toml");
 
@@ -103,18 +113,241 @@ fn parse_toml<T: serde::de::DeserializeOwned>(
     })
 }
 
-/// Parses every embedded data file, returning the first error.
-pub fn validate() -> Result<(), DataError> {
-    parse_escalation_paths()?;
-    parse_sensitive()?;
-    parse_deprecated()?;
-    parse_admin_like()?;
-    parse_references()?;
-    Ok(())
+/// The curated data of `rules/` for one run, resolved against the run's catalog. Each
+/// file is read on first use and kept by the instance, so a run pays only for the data
+/// its rules ask for.
+///
+/// The files are compiled in and checked by the test suite ([`RuleData::validate`]), so
+/// an accessor that meets an invalid file is a build defect: it stops with the error.
+pub struct RuleData<'c> {
+    catalog: &'c Catalog,
+    /// The paths, and the action ids of each (`None` when an action is missing from the
+    /// catalog).
+    escalation: OnceLock<Escalation>,
+    /// The lists, and the catalog sets of the credential and exfiltration actions.
+    sensitive: OnceLock<(SensitiveActions, ActionSet, ActionSet)>,
+    deprecated: OnceLock<DeprecatedManagedPolicies>,
+    admin_like: OnceLock<Vec<AdminLikeManagedPolicy>>,
+    locations: OnceLock<ResourcePolicyLocations>,
+    /// The overrides, and the actions that change who can access a resource.
+    access_changing: OnceLock<(PermissionsManagementOverrides, ActionSet)>,
+    references: OnceLock<References>,
+    /// `rules/aws-managed-policy-names.txt`, sorted.
+    managed_names: OnceLock<Vec<&'static str>>,
 }
 
-fn init<T>(cell: &'static OnceLock<T>, parse: fn() -> Result<T, DataError>) -> &'static T {
-    cell.get_or_init(|| parse().unwrap_or_else(|e| panic!("embedded rules data is invalid: {e}")))
+/// The escalation paths and, per path, the ids of its actions.
+type Escalation = (Vec<EscalationPath>, Vec<Option<Vec<ActionId>>>);
+
+/// The value of a data file, or the stop of a build whose data files are invalid.
+fn valid<T>(parsed: Result<T, DataError>) -> T {
+    parsed.unwrap_or_else(|e| panic!("the embedded rules data is invalid (a build defect): {e}"))
+}
+
+impl<'c> RuleData<'c> {
+    /// The data for a run over `catalog` (nothing is read until asked for).
+    pub fn new(catalog: &'c Catalog) -> RuleData<'c> {
+        RuleData {
+            catalog,
+            escalation: OnceLock::new(),
+            sensitive: OnceLock::new(),
+            deprecated: OnceLock::new(),
+            admin_like: OnceLock::new(),
+            locations: OnceLock::new(),
+            access_changing: OnceLock::new(),
+            references: OnceLock::new(),
+            managed_names: OnceLock::new(),
+        }
+    }
+
+    /// Read every embedded data file.
+    ///
+    /// # Errors
+    /// [`DataError`] for the first data file that does not match its schema.
+    pub fn validate() -> Result<(), DataError> {
+        parse_escalation_paths()?;
+        parse_sensitive()?;
+        parse_deprecated()?;
+        parse_admin_like()?;
+        parse_locations()?;
+        parse_pm_overrides()?;
+        parse_references()?;
+        Ok(())
+    }
+
+    fn escalation(&self) -> &Escalation {
+        self.escalation.get_or_init(|| {
+            let paths = valid(parse_escalation_paths());
+            let ids = paths
+                .iter()
+                .map(|p| {
+                    p.actions
+                        .iter()
+                        .map(|a| self.catalog.find_action(a))
+                        .collect()
+                })
+                .collect();
+            (paths, ids)
+        })
+    }
+
+    fn sensitive_sets(&self) -> &(SensitiveActions, ActionSet, ActionSet) {
+        self.sensitive.get_or_init(|| {
+            let s = valid(parse_sensitive());
+            let credentials = action_set_of(
+                self.catalog,
+                s.credentials_exposure
+                    .actions
+                    .iter()
+                    .map(|a| a.action.as_str()),
+            );
+            let exfiltration = action_set_of(
+                self.catalog,
+                s.data_exfiltration
+                    .actions
+                    .iter()
+                    .map(|a| a.action.as_str()),
+            );
+            (s, credentials, exfiltration)
+        })
+    }
+
+    /// Every privilege-escalation path, in file order.
+    pub fn escalation_paths(&self) -> &[EscalationPath] {
+        &self.escalation().0
+    }
+
+    /// The action ids of each escalation path, in the order of
+    /// [`RuleData::escalation_paths`] (`None` when an action is missing from the catalog).
+    pub fn escalation_ids(&self) -> &[Option<Vec<ActionId>>] {
+        &self.escalation().1
+    }
+
+    /// The sensitive-action lists.
+    pub fn sensitive(&self) -> &SensitiveActions {
+        &self.sensitive_sets().0
+    }
+
+    /// The catalog actions that return credentials (`credentials_exposure`).
+    pub fn credentials_actions(&self) -> &ActionSet {
+        &self.sensitive_sets().1
+    }
+
+    /// The catalog actions that read stored data (`data_exfiltration`).
+    pub fn exfiltration_actions(&self) -> &ActionSet {
+        &self.sensitive_sets().2
+    }
+
+    /// The deprecated AWS managed policies.
+    pub fn deprecated_managed_policies(&self) -> &DeprecatedManagedPolicies {
+        self.deprecated.get_or_init(|| valid(parse_deprecated()))
+    }
+
+    /// AWS managed policies that allow `*`, `iam:*` or `NotAction` on `*` (computed from
+    /// the policy documents; one entry per policy and grant).
+    pub fn admin_like_managed_policies(&self) -> &[AdminLikeManagedPolicy] {
+        self.admin_like.get_or_init(|| valid(parse_admin_like()))
+    }
+
+    /// The curated corrections to AWS's "Permissions management" labels.
+    pub fn permissions_management_overrides(&self) -> &PermissionsManagementOverrides {
+        &self.access_changing().0
+    }
+
+    /// The actions that change who can access a resource: AWS's "Permissions management"
+    /// actions without those that only read, with the sharing actions AWS labels "Write"
+    /// (`rules/permissions-management-overrides.toml`).
+    pub fn access_changing_actions(&self) -> &ActionSet {
+        &self.access_changing().1
+    }
+
+    fn access_changing(&self) -> &(PermissionsManagementOverrides, ActionSet) {
+        self.access_changing.get_or_init(|| {
+            let o = valid(parse_pm_overrides());
+            let mut set = self
+                .catalog
+                .actions_with_level(iamlint_catalog::AccessLevel::PermissionsManagement)
+                .clone();
+            set.subtract(&action_set_of(
+                self.catalog,
+                o.reads.iter().map(|a| a.action.as_str()),
+            ));
+            let exposes = action_set_of(self.catalog, o.exposes.iter().map(|a| a.action.as_str()));
+            set.union_with(&exposes);
+            (o, set)
+        })
+    }
+
+    /// The resource policy written at a place of type `ty` (a CloudFormation or Terraform
+    /// resource type) whose statements may leave out `Resource`, if it is one.
+    pub fn implied_resource(&self, ty: &str) -> Option<&ImpliedResource> {
+        self.locations
+            .get_or_init(|| valid(parse_locations()))
+            .implied
+            .iter()
+            .find(|l| l.types.iter().any(|t| t == ty))
+    }
+
+    /// The built-in reference policies, in manifest order.
+    pub fn references(&self) -> &[ReferencePolicy] {
+        &self.all_references().published
+    }
+
+    fn all_references(&self) -> &References {
+        self.references.get_or_init(|| valid(parse_references()))
+    }
+
+    /// The reference policy named `name` (`parallelcluster/user-awsbatch`).
+    pub fn reference(&self, name: &str) -> Option<&ReferencePolicy> {
+        self.references().iter().find(|r| r.name == name)
+    }
+
+    /// The built-in reference principals, in manifest order.
+    pub fn reference_principals(&self) -> &[ReferencePrincipal] {
+        &self.all_references().principals
+    }
+
+    /// The reference principal named `name` (`cloud-imaging/SLIM-Extras_for_Lambda`).
+    pub fn reference_principal(&self, name: &str) -> Option<&ReferencePrincipal> {
+        self.reference_principals().iter().find(|r| r.name == name)
+    }
+
+    /// Policies the seed documents refer to without publishing them.
+    pub fn unpublished_references(&self) -> &[UnpublishedReference] {
+        &self.all_references().unpublished
+    }
+
+    /// Whether `name` is the name of an AWS managed policy
+    /// (`rules/aws-managed-policy-names.txt`, deprecated ones included). Case-sensitive,
+    /// as IAM policy names are.
+    pub fn is_aws_managed_policy_name(&self, name: &str) -> bool {
+        self.managed_names().binary_search(&name).is_ok()
+    }
+
+    fn managed_names(&self) -> &[&'static str] {
+        self.managed_names.get_or_init(|| {
+            let mut names: Vec<&'static str> = aws_managed_policy_names().collect();
+            names.sort_unstable();
+            names
+        })
+    }
+
+    /// How many names `rules/aws-managed-policy-names.txt` holds.
+    pub fn aws_managed_policy_name_count(&self) -> usize {
+        self.managed_names().len()
+    }
+}
+
+/// The catalog ids of canonical action names (names missing from the catalog are
+/// skipped; `tests/data.rs` checks that there are none).
+fn action_set_of<'n>(catalog: &Catalog, names: impl IntoIterator<Item = &'n str>) -> ActionSet {
+    let mut out = ActionSet::empty(catalog.action_count());
+    for n in names {
+        if let Some(a) = catalog.find_action(n) {
+            out.insert(a);
+        }
+    }
+    out
 }
 
 // ---------------------------------------------------------------------------------------
@@ -168,12 +401,6 @@ struct EscalationFile {
 
 fn parse_escalation_paths() -> Result<Vec<EscalationPath>, DataError> {
     parse_toml::<EscalationFile>("rules/privilege-escalation.toml", ESCALATION_TOML).map(|f| f.path)
-}
-
-/// Every privilege-escalation path, in file order.
-pub fn escalation_paths() -> &'static [EscalationPath] {
-    static CELL: OnceLock<Vec<EscalationPath>> = OnceLock::new();
-    init(&CELL, parse_escalation_paths).as_slice()
 }
 
 // ---------------------------------------------------------------------------------------
@@ -351,12 +578,6 @@ fn parse_sensitive() -> Result<SensitiveActions, DataError> {
     parse_toml("rules/sensitive-actions.toml", SENSITIVE_TOML)
 }
 
-/// The sensitive-action lists.
-pub fn sensitive() -> &'static SensitiveActions {
-    static CELL: OnceLock<SensitiveActions> = OnceLock::new();
-    init(&CELL, parse_sensitive)
-}
-
 // ---------------------------------------------------------------------------------------
 // managed policies
 
@@ -395,14 +616,54 @@ impl DeprecatedManagedPolicies {
     }
 }
 
-fn parse_deprecated() -> Result<DeprecatedManagedPolicies, DataError> {
-    parse_toml("rules/deprecated-managed-policies.toml", DEPRECATED_TOML)
+/// The contents of `rules/permissions-management-overrides.toml`.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PermissionsManagementOverrides {
+    pub reads: Vec<OverriddenAction>,
+    pub exposes: Vec<OverriddenAction>,
 }
 
-/// The deprecated AWS managed policies.
-pub fn deprecated_managed_policies() -> &'static DeprecatedManagedPolicies {
-    static CELL: OnceLock<DeprecatedManagedPolicies> = OnceLock::new();
-    init(&CELL, parse_deprecated)
+/// One action whose access-level label is corrected, and why.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OverriddenAction {
+    pub action: String,
+    pub reason: String,
+}
+
+fn parse_pm_overrides() -> Result<PermissionsManagementOverrides, DataError> {
+    parse_toml(
+        "rules/permissions-management-overrides.toml",
+        PM_OVERRIDES_TOML,
+    )
+}
+
+/// The contents of `rules/resource-policy-locations.toml`.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResourcePolicyLocations {
+    pub implied: Vec<ImpliedResource>,
+}
+
+/// A resource policy whose `Resource` is the resource it is attached to.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ImpliedResource {
+    /// What it is (`an ECR repository policy`).
+    pub what: String,
+    /// The CloudFormation and Terraform resource types that hold it.
+    pub types: Vec<String>,
+    /// The AWS documentation that shows it.
+    pub source: String,
+}
+
+fn parse_locations() -> Result<ResourcePolicyLocations, DataError> {
+    parse_toml("rules/resource-policy-locations.toml", LOCATIONS_TOML)
+}
+
+fn parse_deprecated() -> Result<DeprecatedManagedPolicies, DataError> {
+    parse_toml("rules/deprecated-managed-policies.toml", DEPRECATED_TOML)
 }
 
 /// What an admin-like managed policy allows on Resource `*`.
@@ -441,13 +702,6 @@ struct AdminLikeFile {
 fn parse_admin_like() -> Result<Vec<AdminLikeManagedPolicy>, DataError> {
     parse_toml::<AdminLikeFile>("rules/admin-like-managed-policies.toml", ADMIN_LIKE_TOML)
         .map(|f| f.admin_like)
-}
-
-/// AWS managed policies that allow `*`, `iam:*` or `NotAction` on `*` (computed from the
-/// policy documents; one entry per policy and grant).
-pub fn admin_like_managed_policies() -> &'static [AdminLikeManagedPolicy] {
-    static CELL: OnceLock<Vec<AdminLikeManagedPolicy>> = OnceLock::new();
-    init(&CELL, parse_admin_like).as_slice()
 }
 
 // ---------------------------------------------------------------------------------------
@@ -510,15 +764,48 @@ struct ManifestEntry {
     notes: String,
 }
 
+/// A documented principal (a role or a user as a guide creates it), assembled from the
+/// reference policies it holds and the AWS managed policies it attaches.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReferencePrincipal {
+    /// `cloud-imaging/SLIM-Extras_for_Lambda`.
+    pub name: String,
+    /// `role` or `user`.
+    pub principal: String,
+    /// Its name in AWS, as the guide writes it.
+    pub principal_name: String,
+    pub title: String,
+    /// The seed file and the public document it reproduces.
+    pub source: String,
+    /// The identity reference policies it holds (by name), as policies of its own.
+    #[serde(default)]
+    pub policies: Vec<String>,
+    /// The AWS managed policies it attaches, by ARN as the guide writes them.
+    #[serde(default)]
+    pub managed: Vec<String>,
+    /// Its trust policy (a trust reference policy, by name).
+    #[serde(default)]
+    pub trust: Option<String>,
+    /// Policies it attaches whose documents the guide does not publish (by ARN): the
+    /// reference is incomplete by that much.
+    #[serde(default)]
+    pub unpublished: Vec<String>,
+    pub notes: String,
+}
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Manifest {
     reference: Vec<ManifestEntry>,
+    #[serde(default)]
+    principal: Vec<ReferencePrincipal>,
     unpublished: Vec<UnpublishedReference>,
 }
 
 struct References {
     published: Vec<ReferencePolicy>,
+    principals: Vec<ReferencePrincipal>,
     unpublished: Vec<UnpublishedReference>,
 }
 
@@ -551,28 +838,9 @@ fn parse_references() -> Result<References, DataError> {
         .collect::<Result<Vec<_>, DataError>>()?;
     Ok(References {
         published,
+        principals: manifest.principal,
         unpublished: manifest.unpublished,
     })
-}
-
-fn all_references() -> &'static References {
-    static CELL: OnceLock<References> = OnceLock::new();
-    init(&CELL, parse_references)
-}
-
-/// The built-in reference policies, in manifest order.
-pub fn references() -> &'static [ReferencePolicy] {
-    &all_references().published
-}
-
-/// The reference policy named `name` (`parallelcluster/user-awsbatch`).
-pub fn reference(name: &str) -> Option<&'static ReferencePolicy> {
-    references().iter().find(|r| r.name == name)
-}
-
-/// Policies the seed documents refer to without publishing them.
-pub fn unpublished_references() -> &'static [UnpublishedReference] {
-    &all_references().unpublished
 }
 
 /// Every embedded reference policy file: (path relative to `rules/references/`, text).
@@ -586,23 +854,4 @@ fn aws_managed_policy_names() -> impl Iterator<Item = &'static str> {
     AWS_MANAGED_NAMES
         .lines()
         .filter(|l| !l.starts_with('#') && !l.is_empty())
-}
-
-/// Whether `name` is the name of an AWS managed policy (`rules/aws-managed-policy-names.txt`,
-/// deprecated ones included). Case-sensitive, as IAM policy names are.
-pub fn is_aws_managed_policy_name(name: &str) -> bool {
-    static SORTED: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
-    SORTED
-        .get_or_init(|| {
-            let mut names: Vec<&'static str> = aws_managed_policy_names().collect();
-            names.sort_unstable();
-            names
-        })
-        .binary_search(&name)
-        .is_ok()
-}
-
-/// How many names `rules/aws-managed-policy-names.txt` holds.
-pub fn aws_managed_policy_name_count() -> usize {
-    aws_managed_policy_names().count()
 }

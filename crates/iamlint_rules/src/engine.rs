@@ -1,13 +1,15 @@
 //! Running the rules over one file.
 
-use crate::context::{DocContext, FileContext, Finding, RuleOptions, Sink};
+use crate::context::{DocContext, FileContext, Finding, Sink};
+use crate::data::RuleData;
+use crate::reference::Reference;
 use crate::registry::all_rules;
 use crate::suppress::{self, ConfigSuppression};
-use crate::Rule;
-use iamlint_catalog::Catalog;
-use iamlint_policy::graph::document_graph;
-use iamlint_policy::{PolicyFile, ReadError};
+use crate::{Rule, RuleInput};
+use iamlint_formats::ReadError;
+use iamlint_policy::PolicyFile;
 use iamlint_report::{Diagnostic, Label, RuleInfo, Severity, SourceFile};
+use iamlint_semantic::Semantic;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -23,6 +25,9 @@ pub struct RuleSelection {
     pub enable: Vec<String>,
     /// Severity overrides by code or name.
     pub severity: BTreeMap<String, Severity>,
+    /// Inputs given to the check (a reference policy): the rules that compare with them
+    /// are turned on, as by `enable`.
+    pub inputs: Vec<RuleInput>,
 }
 
 fn matches_selector(info: &RuleInfo, sel: &str) -> bool {
@@ -38,8 +43,18 @@ fn matches_selector(info: &RuleInfo, sel: &str) -> bool {
 
 impl RuleSelection {
     pub fn is_enabled(&self, info: &RuleInfo) -> bool {
+        let by_input = || {
+            !self.inputs.is_empty()
+                && all_rules()
+                    .iter()
+                    .find(|r| r.info().code == info.code)
+                    .and_then(|r| r.input())
+                    .is_some_and(|i| self.inputs.contains(&i))
+        };
         let selected = if self.select.is_empty() {
-            info.enabled_by_default || self.enable.iter().any(|s| matches_selector(info, s))
+            info.enabled_by_default
+                || self.enable.iter().any(|s| matches_selector(info, s))
+                || by_input()
         } else {
             self.select.iter().any(|s| matches_selector(info, s))
         };
@@ -79,12 +94,19 @@ impl RuleSelection {
     }
 }
 
-/// Everything the engine needs besides the file.
+/// Everything the engine needs besides the file: loaded once by the program and shared by
+/// every file of a run.
 #[derive(Clone, Copy)]
 pub struct CheckOptions<'a> {
-    pub catalog: &'a Catalog,
+    /// The run's semantic layer, over its catalog.
+    pub semantic: &'a Semantic<'a>,
+    /// The curated knowledge of `rules/` (see [`RuleData::load`]).
+    pub data: &'a RuleData<'a>,
+    /// The reference policy the file is compared with (`exceeds-reference`).
+    pub reference: Option<&'a Reference>,
+    /// The deployment role compared with the run's templates (`--deploy-role`).
+    pub deploy_role: Option<&'a crate::DeployRole>,
     pub selection: &'a RuleSelection,
-    pub rule_options: &'a BTreeMap<String, RuleOptions>,
     /// Suppressions from the configuration (JSON files have no comments).
     pub config_suppressions: &'a [ConfigSuppression],
 }
@@ -98,40 +120,60 @@ pub fn check_file(
 ) -> Vec<Diagnostic> {
     let rules = opts.selection.rules();
     let fcx = FileContext {
-        catalog: opts.catalog,
+        catalog: opts.semantic.catalog(),
+        semantic: opts.semantic,
+        data: opts.data,
+        reference: opts.reference,
+        deploy_role: opts.deploy_role,
         source,
         file,
         explicit,
-        options: opts.rule_options,
     };
     let mut raw: Vec<(&'static RuleInfo, Finding)> = Vec::new();
+    // the document each finding is about (`None`: the file), for `Fn::If` branches
+    let mut found_in: Vec<Option<usize>> = Vec::new();
     for r in &rules {
         let mut sink = Sink::default();
         r.check_file(&fcx, &mut sink);
         raw.extend(sink.findings.into_iter().map(|f| (r.info(), f)));
     }
+    found_in.resize(raw.len(), None);
     if let Ok(pf) = file {
-        for doc in &pf.documents {
-            let graph = document_graph(opts.catalog, doc);
+        let documents: Vec<_> = pf
+            .documents
+            .iter()
+            .map(|d| opts.semantic.document(d))
+            .collect();
+        for (d, (doc, facts)) in pf.documents.iter().zip(&documents).enumerate() {
             let dcx = DocContext {
                 file: &fcx,
                 doc,
-                graph: &graph,
+                facts,
                 grants: std::cell::OnceCell::new(),
-                keys: std::cell::RefCell::default(),
             };
             for r in &rules {
                 let mut sink = Sink::default();
                 r.check_document(&dcx, &mut sink);
-                raw.extend(sink.findings.into_iter().map(|f| (r.info(), f)));
+                // a document found in a guide, a script or an account dump says what it is
+                match &doc.about {
+                    Some(about) => raw.extend(
+                        sink.findings
+                            .into_iter()
+                            .map(|f| (r.info(), f.note(format!("in {about}")))),
+                    ),
+                    None => raw.extend(sink.findings.into_iter().map(|f| (r.info(), f))),
+                }
+                found_in.resize(raw.len(), Some(d));
             }
         }
+        raw = crate::branches::finish(pf, raw, &found_in);
+        crate::principal_context::check_principals(&rules, &fcx, pf, &documents, &mut raw);
     }
     let sup = suppress::collect(source, file.ok(), opts.config_suppressions);
     let mut out = Vec::new();
     let mut used = vec![false; sup.len()];
     for (info, f) in raw {
-        if let Some(i) = suppress::find(&sup, source, info, &f) {
+        if let Some(i) = suppress::find(&sup, info, &f) {
             used[i] = true;
             continue;
         }
@@ -159,6 +201,18 @@ pub fn check_file(
     out
 }
 
+/// A finding of rule `info` dressed as a diagnostic at `severity` (lowered by the finding's
+/// own cap), for a program that runs a rule's logic outside [`check_file`] (`iamlint
+/// diff` reports excess grants as `exceeds-reference`).
+pub fn diagnostic(
+    info: &'static RuleInfo,
+    severity: Severity,
+    source: &Arc<SourceFile>,
+    f: Finding,
+) -> Diagnostic {
+    to_diagnostic(info, severity, source, f)
+}
+
 pub(crate) fn to_diagnostic(
     info: &'static RuleInfo,
     severity: Severity,
@@ -177,6 +231,7 @@ pub(crate) fn to_diagnostic(
         path: f.path,
         help: f.help,
         notes: f.notes,
+        fixes: f.fixes,
         fingerprint: String::new(),
     };
     d.fingerprint = d.compute_fingerprint();

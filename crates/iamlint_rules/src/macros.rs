@@ -32,6 +32,12 @@ macro_rules! declare_rule {
         #[derive(Debug, Default, Clone, Copy)]
         pub struct $rule;
 
+        // the group a rule names is the group of its code (`IAM2xx`: least-privilege)
+        const _: () = assert!(
+            $crate::Group::names_group_of($group, $code),
+            concat!("rule ", $code, " names group `", $group, "`, not the group of its code")
+        );
+
         impl $rule {
             pub const INFO: $crate::RuleInfo = $crate::RuleInfo {
                 code: $code,
@@ -43,5 +49,17 @@ macro_rules! declare_rule {
                 enabled_by_default: $enabled,
             };
         }
+    };
+}
+
+/// Declare the rules: each `module::Rule` becomes `pub mod module;` and an entry of the
+/// registry, in the order written (`rules/mod.rs` holds the one list).
+#[macro_export]
+macro_rules! rule_list {
+    ($($module:ident :: $rule:ident),* $(,)?) => {
+        $(pub mod $module;)*
+
+        /// Every rule, in the order of the list.
+        pub(crate) static RULES: &[&dyn $crate::Rule] = &[$(&$module::$rule),*];
     };
 }

@@ -1,7 +1,9 @@
 //! Suppressions that carry a reason.
 //!
-//! - YAML: a comment `# iamlint:ignore[IAM202] reason` (codes or names, comma-separated)
-//!   on the flagged line, or alone on the line above it.
+//! - A comment of the file, as its format writes comments (`# iamlint:ignore[IAM202]
+//!   reason` in YAML; codes or names, comma-separated): it covers what its format says
+//!   ([`iamlint_policy::Comment::covers`]: the flagged line when the comment ends it, the
+//!   next line when the comment stands alone above it).
 //! - CloudFormation: `Metadata: { iamlint: { ignore: [ {rule: IAM202, reason: ...} ] } }`
 //!   on a resource covers every finding inside that resource.
 //! - Any file (JSON has no comments): a `[[suppress]]` entry in the configuration with
@@ -29,8 +31,8 @@ pub struct ConfigSuppression {
 
 #[derive(Clone, Debug)]
 enum Scope {
-    /// Findings starting on this 0-based line.
-    Line(usize),
+    /// Findings starting in this range.
+    Range(Span),
     /// Findings whose logical path starts with this prefix.
     Path(String),
     /// Findings of a statement with this Sid (or any, when `None`).
@@ -98,11 +100,8 @@ pub fn collect(
     config: &[ConfigSuppression],
 ) -> Vec<Suppression> {
     let mut out = Vec::new();
-    let is_yaml = file.is_some_and(|f| f.syntax == iamlint_syntax::SourceKind::Yaml);
-    if is_yaml {
-        comment_suppressions(&source.text, &mut out);
-    }
     if let Some(f) = file {
+        comment_suppressions(&f.comments, &mut out);
         for m in &f.metadata_ignores {
             out.push(Suppression {
                 rules: vec![m.rule.clone()],
@@ -134,18 +133,13 @@ pub fn collect(
     out
 }
 
-fn comment_suppressions(text: &str, out: &mut Vec<Suppression>) {
+fn comment_suppressions(comments: &[iamlint_policy::Comment], out: &mut Vec<Suppression>) {
     const MARK: &str = "iamlint:ignore[";
-    let mut offset = 0usize;
-    for (line_no, line) in text.split('\n').enumerate() {
-        let line_start = offset;
-        offset += line.len() + 1;
-        let Some(hash) = line.find('#') else { continue };
-        let comment = &line[hash + 1..];
-        let Some(at) = comment.find(MARK) else {
+    for c in comments {
+        let Some(at) = c.text.find(MARK) else {
             continue;
         };
-        let after = &comment[at + MARK.len()..];
+        let after = &c.text[at + MARK.len()..];
         let Some(close) = after.find(']') else {
             continue;
         };
@@ -155,37 +149,26 @@ fn comment_suppressions(text: &str, out: &mut Vec<Suppression>) {
             .filter(|s| !s.is_empty())
             .collect();
         let reason = after[close + 1..].trim();
-        let own_line = line[..hash].trim().is_empty();
-        let start = line_start + hash;
-        let end = line_start + line.trim_end().len();
         out.push(Suppression {
             rules,
             reason: (!reason.is_empty()).then(|| reason.to_string()),
-            scope: Scope::Line(if own_line { line_no + 1 } else { line_no }),
-            span: Some(Span::new(
-                u32::try_from(start).unwrap_or(u32::MAX),
-                u32::try_from(end.max(start)).unwrap_or(u32::MAX),
-            )),
+            scope: Scope::Range(c.covers),
+            span: Some(c.span),
             origin: "this `iamlint:ignore` comment".to_string(),
         });
     }
 }
 
 /// The index of the suppression that covers this finding, if any.
-pub fn find(
-    sups: &[Suppression],
-    source: &SourceFile,
-    info: &RuleInfo,
-    f: &Finding,
-) -> Option<usize> {
+pub fn find(sups: &[Suppression], info: &RuleInfo, f: &Finding) -> Option<usize> {
     sups.iter().position(|s| {
         if s.reason.is_none() || !s.matches_rule(info) {
             return false;
         }
         match &s.scope {
-            Scope::Line(line) => f
+            Scope::Range(r) => f
                 .span
-                .is_some_and(|sp| source.line_index.line_of(sp.start) == *line),
+                .is_some_and(|sp| r.start <= sp.start && sp.start < r.end.max(r.start + 1)),
             Scope::Path(prefix) => f.path.starts_with(prefix.as_str()),
             Scope::Sid(None) => true,
             Scope::Sid(Some(sid)) => f.sid.as_deref() == Some(sid.as_str()),

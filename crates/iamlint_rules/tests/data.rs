@@ -6,6 +6,15 @@ use std::path::{Path, PathBuf};
 
 use iamlint_catalog::Catalog;
 use iamlint_rules::data::{self, AdminGrant, ReferenceFormat};
+use iamlint_rules::RuleData;
+
+/// The data, read once for the test binary.
+fn rules_data() -> &'static RuleData<'static> {
+    static CATALOG: std::sync::LazyLock<Catalog> = std::sync::LazyLock::new(Catalog::embedded);
+    static DATA: std::sync::LazyLock<RuleData<'static>> =
+        std::sync::LazyLock::new(|| RuleData::new(&CATALOG));
+    &DATA
+}
 
 fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
@@ -14,12 +23,12 @@ fn repo_root() -> PathBuf {
 /// Every action named in a data file, with where it is named.
 fn named_actions() -> Vec<(String, &'static str)> {
     let mut out = Vec::new();
-    for p in data::escalation_paths() {
+    for p in rules_data().escalation_paths() {
         for a in &p.actions {
             out.push((a.clone(), "rules/privilege-escalation.toml"));
         }
     }
-    let s = data::sensitive();
+    let s = rules_data().sensitive();
     for a in &s.credentials_exposure.actions {
         out.push((
             a.action.clone(),
@@ -32,19 +41,53 @@ fn named_actions() -> Vec<(String, &'static str)> {
             "rules/sensitive-actions.toml [data_exfiltration]",
         ));
     }
+    let o = rules_data().permissions_management_overrides();
+    for a in o.reads.iter().chain(&o.exposes) {
+        out.push((
+            a.action.clone(),
+            "rules/permissions-management-overrides.toml",
+        ));
+    }
     out
+}
+
+/// The overrides correct labels: a `reads` action is labelled Permissions management and
+/// an `exposes` one is not (else the entry is stale).
+#[test]
+fn permissions_management_overrides_correct_the_catalog() {
+    let cat = &Catalog::embedded();
+    let pm = cat.actions_with_level(iamlint_catalog::AccessLevel::PermissionsManagement);
+    let o = rules_data().permissions_management_overrides();
+    for a in &o.reads {
+        let id = cat.find_action(&a.action).expect(&a.action);
+        assert!(
+            pm.contains(id),
+            "{} is no longer Permissions management",
+            a.action
+        );
+        assert!(!rules_data().access_changing_actions().contains(id));
+    }
+    for a in &o.exposes {
+        let id = cat.find_action(&a.action).expect(&a.action);
+        assert!(
+            !pm.contains(id),
+            "{} is Permissions management already",
+            a.action
+        );
+        assert!(rules_data().access_changing_actions().contains(id));
+    }
 }
 
 #[test]
 fn every_data_file_parses() {
-    if let Err(e) = data::validate() {
+    if let Err(e) = RuleData::validate() {
         panic!("{e}");
     }
 }
 
 #[test]
 fn every_named_action_is_in_the_catalog_with_its_canonical_spelling() {
-    let cat = Catalog::embedded();
+    let cat = &Catalog::embedded();
     let mut missing = Vec::new();
     let mut miscased = Vec::new();
     let named = named_actions();
@@ -70,8 +113,8 @@ fn every_named_action_is_in_the_catalog_with_its_canonical_spelling() {
 
 #[test]
 fn excluded_credential_actions_are_really_absent_from_the_catalog() {
-    let cat = Catalog::embedded();
-    let excluded = &data::sensitive().credentials_exposure.excluded;
+    let cat = &Catalog::embedded();
+    let excluded = &rules_data().sensitive().credentials_exposure.excluded;
     assert!(!excluded.is_empty());
     for e in excluded {
         assert!(
@@ -84,7 +127,7 @@ fn excluded_credential_actions_are_really_absent_from_the_catalog() {
 
 #[test]
 fn escalation_path_ids_are_unique_and_paths_are_well_formed() {
-    let paths = data::escalation_paths();
+    let paths = rules_data().escalation_paths();
     let mut ids = HashSet::new();
     for p in paths {
         assert!(ids.insert(p.id.as_str()), "duplicate path id `{}`", p.id);
@@ -115,7 +158,7 @@ fn escalation_path_ids_are_unique_and_paths_are_well_formed() {
 
 #[test]
 fn credential_and_exfiltration_lists_have_no_duplicates() {
-    let s = data::sensitive();
+    let s = rules_data().sensitive();
     let mut seen = HashSet::new();
     for a in &s.credentials_exposure.actions {
         assert!(
@@ -146,8 +189,8 @@ fn credential_and_exfiltration_lists_have_no_duplicates() {
 
 #[test]
 fn narrowing_condition_keys_are_in_the_catalog() {
-    let cat = Catalog::embedded();
-    let pp = &data::sensitive().public_principal;
+    let cat = &Catalog::embedded();
+    let pp = &rules_data().sensitive().public_principal;
     let mut problems = Vec::new();
     for k in &pp.narrowing_condition_keys {
         match cat.condition_key(&k.key) {
@@ -176,7 +219,7 @@ fn narrowing_condition_keys_are_in_the_catalog() {
 
 #[test]
 fn oidc_keys_belong_to_their_provider() {
-    let s = data::sensitive();
+    let s = rules_data().sensitive();
     for p in &s.oidc_subject_keys {
         assert!(!p.required_keys.is_empty(), "`{}`", p.provider);
         for k in &p.required_keys {
@@ -194,7 +237,7 @@ fn oidc_keys_belong_to_their_provider() {
         .iter()
         .any(|k| k == "token.actions.githubusercontent.com:sub")));
     // the Cognito audience key is documented for sts, so the catalog has it
-    let cat = Catalog::embedded();
+    let cat = &Catalog::embedded();
     let cognito = s.oidc_provider("cognito-identity.amazonaws.com");
     for k in cognito
         .map(|c| c.required_keys.as_slice())
@@ -210,8 +253,8 @@ fn oidc_keys_belong_to_their_provider() {
 
 #[test]
 fn risky_managed_policies_agree_with_the_computed_admin_like_list() {
-    let s = data::sensitive();
-    let admin = data::admin_like_managed_policies();
+    let s = rules_data().sensitive();
+    let admin = rules_data().admin_like_managed_policies();
     for p in &s.risky_managed_policies.names {
         assert!(
             admin.iter().any(|a| a.name == p.name && !a.conditional),
@@ -234,7 +277,7 @@ fn risky_managed_policies_agree_with_the_computed_admin_like_list() {
 
 #[test]
 fn deprecated_managed_policies_are_unique_and_replacements_are_current() {
-    let d = data::deprecated_managed_policies();
+    let d = rules_data().deprecated_managed_policies();
     let mut names = HashSet::new();
     for p in &d.deprecated {
         assert!(names.insert(p.name.as_str()), "duplicate `{}`", p.name);
@@ -261,8 +304,9 @@ fn deprecated_managed_policies_are_unique_and_replacements_are_current() {
             e.name
         );
     }
-    // 74 records are flagged in the iam-dataset snapshot
-    assert_eq!(d.deprecated.len() + d.excluded.len(), 74);
+    // 74 records are flagged in the iam-dataset snapshot, plus `AWSCodePipelineFullAccess`
+    // (documented by AWS as replaced, not flagged there)
+    assert_eq!(d.deprecated.len() + d.excluded.len(), 75);
     let lambda = d.find("AWSLambdaFullAccess");
     assert_eq!(
         lambda.and_then(|p| p.replacement.as_deref()),
@@ -289,10 +333,14 @@ fn manifest_lists_every_reference_file_and_each_is_embedded_fresh() {
     files_under(&dir, &dir, &mut on_disk);
     on_disk.remove("manifest.toml");
 
-    let listed: BTreeSet<String> = data::references().iter().map(|r| r.file.clone()).collect();
+    let listed: BTreeSet<String> = rules_data()
+        .references()
+        .iter()
+        .map(|r| r.file.clone())
+        .collect();
     assert_eq!(
         listed.len(),
-        data::references().len(),
+        rules_data().references().len(),
         "a file is listed twice"
     );
     assert_eq!(listed, on_disk, "manifest vs files under rules/references/");
@@ -307,7 +355,7 @@ fn manifest_lists_every_reference_file_and_each_is_embedded_fresh() {
     );
 
     let mut names = HashSet::new();
-    for r in data::references() {
+    for r in rules_data().references() {
         assert!(names.insert(r.name.as_str()), "duplicate name `{}`", r.name);
         let text = std::fs::read_to_string(dir.join(&r.file))
             .unwrap_or_else(|e| panic!("{}: {e}", r.file));
@@ -323,8 +371,10 @@ fn manifest_lists_every_reference_file_and_each_is_embedded_fresh() {
             "name and file disagree"
         );
     }
-    assert!(data::reference("parallelcluster/user-awsbatch").is_some());
-    assert!(!data::unpublished_references().is_empty());
+    assert!(rules_data()
+        .reference("parallelcluster/user-awsbatch")
+        .is_some());
+    assert!(!rules_data().unpublished_references().is_empty());
 }
 
 /// Every `<...>` in `text` (placeholders never contain quotes or line breaks).
@@ -346,7 +396,7 @@ fn placeholders_in(text: &str) -> BTreeSet<&str> {
 
 #[test]
 fn placeholders_are_listed_exactly() {
-    for r in data::references() {
+    for r in rules_data().references() {
         let found = placeholders_in(r.text);
         let listed: BTreeSet<&str> = r.placeholders.iter().map(String::as_str).collect();
         assert_eq!(found, listed, "placeholders of `{}`", r.name);
@@ -364,7 +414,7 @@ fn yaml_error(src: &str) -> Option<String> {
 
 #[test]
 fn every_reference_parses_in_its_format() {
-    for r in data::references() {
+    for r in rules_data().references() {
         let parsed = match r.format {
             ReferenceFormat::Json => {
                 let v: serde_json::Value = serde_json::from_str(r.text)
@@ -441,7 +491,7 @@ fn seed_fixtures_are_cut_verbatim_from_the_seeds() {
     );
 
     // the ParallelCluster references are the seed's policies, byte for byte
-    for r in data::references() {
+    for r in rules_data().references() {
         if let Some(rest) = r.file.strip_prefix("parallelcluster/") {
             let fixture = std::fs::read_to_string(policies.join(format!("parallelcluster-{rest}")))
                 .unwrap_or_else(|e| panic!("{e}"));
@@ -455,7 +505,9 @@ fn seed_fixtures_are_cut_verbatim_from_the_seeds() {
         None,
         "cloud-imaging-roles.yaml is not YAML"
     );
-    let spot = data::reference("cloud-imaging/trust-spotfleet").map(|r| r.text.trim_end());
+    let spot = rules_data()
+        .reference("cloud-imaging/trust-spotfleet")
+        .map(|r| r.text.trim_end());
     assert!(spot.is_some_and(|t| cfn.contains(t)));
 }
 
@@ -474,21 +526,10 @@ fn aws_managed_policy_names_are_sorted_unique_and_known() {
     sorted.sort_unstable();
     sorted.dedup();
     assert_eq!(names, sorted, "sorted and without duplicates");
-    assert_eq!(
-        iamlint_rules::data::aws_managed_policy_name_count(),
-        names.len()
-    );
-    assert!(iamlint_rules::data::is_aws_managed_policy_name(
-        "AdministratorAccess"
-    ));
-    assert!(iamlint_rules::data::is_aws_managed_policy_name(
-        "ReadOnlyAccess"
-    ));
+    assert_eq!(rules_data().aws_managed_policy_name_count(), names.len());
+    assert!(rules_data().is_aws_managed_policy_name("AdministratorAccess"));
+    assert!(rules_data().is_aws_managed_policy_name("ReadOnlyAccess"));
     // case-sensitive, and not a prefix match
-    assert!(!iamlint_rules::data::is_aws_managed_policy_name(
-        "readonlyaccess"
-    ));
-    assert!(!iamlint_rules::data::is_aws_managed_policy_name(
-        "ReadOnlyAccessCopy"
-    ));
+    assert!(!rules_data().is_aws_managed_policy_name("readonlyaccess"));
+    assert!(!rules_data().is_aws_managed_policy_name("ReadOnlyAccessCopy"));
 }

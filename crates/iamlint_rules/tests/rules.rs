@@ -10,10 +10,13 @@
 //! A rule without a fixture directory, or without valid and invalid cases, fails.
 
 use iamlint_catalog::Catalog;
-use iamlint_policy::{load_text, LoadOptions, PolicyKind};
+use iamlint_formats::{load_text, LoadOptions};
+use iamlint_policy::PolicyKind;
 use iamlint_report::{render, Format, RenderOptions, Report, SourceFile};
 use iamlint_rules::registry::all_rules;
-use iamlint_rules::{check_file, CheckOptions, Diagnostic, RuleSelection};
+use iamlint_rules::{
+    check_file, CheckOptions, DeployRole, Diagnostic, Reference, RuleData, RuleSelection,
+};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -84,14 +87,34 @@ pub fn run_rule(
             select.push(e.clone());
         }
     }
+    let catalog = &Catalog::embedded();
+    let data = &RuleData::new(catalog);
+    let semantic = &iamlint_semantic::Semantic::with_managed(
+        catalog,
+        iamlint_managed::ManagedPolicies::embedded(),
+    );
+    // a reference is an input of the check: loaded here, as the program does
+    let reference = rule_options.remove("exceeds-reference").map(|o| {
+        let vars: iamlint_policy::Vars = o
+            .iter()
+            .filter_map(|(k, v)| Some((k.strip_prefix("var:")?.to_string(), v.clone())))
+            .collect();
+        let spec = o
+            .get("reference")
+            .expect("option:exceeds-reference.reference");
+        Reference::load(semantic, data, spec, &vars, 1 << 20).expect("the reference loads")
+    });
+    let deploy_role = deploy_role_input(semantic, data, &mut rule_options, name, text);
     let selection = RuleSelection {
         select,
         ..RuleSelection::default()
     };
     let copts = CheckOptions {
-        catalog: Catalog::embedded(),
+        semantic,
+        data,
+        reference: reference.as_ref(),
+        deploy_role: deploy_role.as_ref(),
         selection: &selection,
-        rule_options: &rule_options,
         config_suppressions: &[],
     };
     let source = SourceFile::new(name, text);
@@ -99,6 +122,54 @@ pub fn run_rule(
     let mut diags = check_file(&copts, &source, Ok(&file), true);
     diags.retain(|d| d.name == rule);
     diags
+}
+
+/// The deployment role of a case, as the program loads it: `option:RULE.role=PATH` (or
+/// `this`: the case is the role), `templates=PATHS` (one per line; the case is the
+/// template when not given), `operations=OPS`.
+fn deploy_role_input(
+    semantic: &iamlint_semantic::Semantic<'_>,
+    data: &RuleData<'_>,
+    rule_options: &mut BTreeMap<String, BTreeMap<String, String>>,
+    name: &str,
+    text: &str,
+) -> Option<DeployRole> {
+    let o = rule_options
+        .remove("deploy-role-missing-permission")
+        .or_else(|| rule_options.remove("deploy-role-unneeded-grant"))?;
+    let spec = o.get("role").expect("option:RULE.role");
+    let (role_name, role_text) = if spec == "this" {
+        (name.to_string(), text.to_string())
+    } else {
+        let (n, t, _) = iamlint_rules::reference::resolve(data, spec, 1 << 20).expect("the role");
+        (n, t)
+    };
+    let templates = match o.get("templates") {
+        Some(list) => list
+            .lines()
+            .map(|p| iamlint_deploy::template::load(Path::new(p), 1 << 20).expect("a template"))
+            .collect(),
+        None => iamlint_deploy::template::parse(name, text.to_string(), None)
+            .into_iter()
+            .collect(),
+    };
+    let operations: Vec<iamlint_deploy::Handler> = o
+        .get("operations")
+        .map_or("create,update,delete", String::as_str)
+        .split(',')
+        .map(|s| iamlint_deploy::Handler::parse(s).expect("an operation"))
+        .collect();
+    Some(
+        DeployRole::new(
+            semantic,
+            &role_name,
+            role_text,
+            templates,
+            &operations,
+            &iamlint_policy::Vars::new(),
+        )
+        .expect("the deployment role loads"),
+    )
 }
 
 fn render_human(diags: Vec<Diagnostic>) -> String {
@@ -124,8 +195,11 @@ fn cases(dir: &Path) -> Vec<PathBuf> {
             rd.filter_map(Result::ok)
                 .map(|e| e.path())
                 .filter(|p| {
-                    p.extension()
-                        .is_some_and(|e| e == "json" || e == "yaml" || e == "yml")
+                    p.extension().is_some_and(|e| {
+                        ["json", "yaml", "yml", "sh", "md", "txt", "rst", "tf"]
+                            .iter()
+                            .any(|x| e == *x)
+                    })
                 })
                 .collect()
         })
@@ -216,7 +290,7 @@ fn doc_examples(docs: &str) -> Vec<(String, bool, String)> {
             body.push_str(l.strip_prefix(' ').unwrap_or(l));
             body.push('\n');
         }
-        if lang == "json" || lang == "yaml" {
+        if lang == "json" || lang == "yaml" || lang == "sh" || lang == "md" {
             out.push((lang, expect, body));
         }
     }
@@ -289,4 +363,73 @@ fn no_stale_fixture_directories() {
             "fixtures/rules/{name} belongs to no rule"
         );
     }
+}
+
+/// Every fix a rule attaches (to a finding of an invalid fixture or of a doc example)
+/// resolves its finding: with the fix applied, the file reads as the same format with as
+/// many documents and no syntax error, and the rule finds one finding fewer. The rules
+/// that know fixes must offer some.
+#[test]
+fn fixes_resolve_their_findings() {
+    let root = fixtures_root();
+    let mut failures = Vec::new();
+    let mut fixed: BTreeMap<&str, usize> = BTreeMap::new();
+    for rule in all_rules() {
+        let info = rule.info();
+        let mut inputs: Vec<(String, String, (LoadOptions, Vec<String>))> = Vec::new();
+        for case in cases(&root.join(info.name).join("invalid")) {
+            let text = std::fs::read_to_string(&case).unwrap();
+            let spec = options_for(&case, &text);
+            inputs.push((
+                format!("{}/invalid/{}", info.name, file_name(&case)),
+                text,
+                spec,
+            ));
+        }
+        for (i, (lang, expect, body)) in doc_examples(info.docs).into_iter().enumerate() {
+            if expect {
+                let spec = options_for(Path::new("/nonexistent/doc-example"), &body);
+                inputs.push((format!("{}-example-{i}.{lang}", info.name), body, spec));
+            }
+        }
+        for (name, text, spec) in &inputs {
+            let diags = run_rule(info.name, name, text, spec);
+            let before = load_text(name, text, &spec.0);
+            for d in &diags {
+                for fix in &d.fixes {
+                    let Some(after) = fix.apply(text) else {
+                        failures.push(format!("{name}: `{}` does not apply", fix.title));
+                        continue;
+                    };
+                    let file = load_text(name, &after, &spec.0);
+                    let left = run_rule(info.name, name, &after, spec);
+                    if file.format != before.format
+                        || file.documents.len() != before.documents.len()
+                        || file.syntax_errors.len() > before.syntax_errors.len()
+                        || left.len() >= diags.len()
+                    {
+                        failures.push(format!(
+                            "{name}: `{}` does not resolve `{}`:\n{after}\n{}",
+                            fix.title,
+                            d.message,
+                            render_human(left)
+                        ));
+                    }
+                    *fixed.entry(info.name).or_default() += 1;
+                }
+            }
+        }
+    }
+    for rule in [
+        "missing-version",
+        "deprecated-managed-policy",
+        "unknown-action",
+        "unknown-service",
+    ] {
+        if !fixed.contains_key(rule) {
+            failures.push(format!("{rule}: no finding of it has a fix"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+    eprintln!("fixes checked: {fixed:?}");
 }

@@ -34,11 +34,15 @@ mod debug;
 mod dup;
 mod json;
 mod line_index;
+mod source;
+mod spans;
 mod yaml;
 
 pub use debug::debug_tree;
 pub use json::{parse_json, plain_run_end};
 pub use line_index::{LineCol, LineIndex};
+pub use source::SourceFile;
+pub use spans::{decode_json_string, decode_percent, decode_yaml_scalar, SpanMap};
 pub use yaml::parse_yaml;
 
 /// A byte range into the source text. Line and column are computed only when rendering

@@ -109,6 +109,7 @@ pub fn diag(
         path: path.to_owned(),
         help: None,
         notes: Vec::new(),
+        fixes: Vec::new(),
         fingerprint: String::new(),
     };
     d.fingerprint = d.compute_fingerprint();
@@ -195,6 +196,13 @@ pub fn fixture_report() -> Report {
         rules: rules(),
         files_checked: 4,
         files_skipped: 1,
+        files: vec![
+            "policies/deploy.json".to_owned(),
+            "templates/r\u{f4}le build.yaml".to_owned(),
+            "policies/broken.json".to_owned(),
+            "policies/clean.json".to_owned(),
+        ],
+        overview: None,
     };
     report.sort();
     report

@@ -1,8 +1,9 @@
+use crate::rules::words::{plural, thousands};
 use super::grant_support as gs;
 use crate::{declare_rule, DocContext, Finding, Rule, RuleInfo, Sink};
 use iamlint_catalog::{AccessLevel, ActionSet};
 use iamlint_matcher::ActionPattern;
-use iamlint_policy::graph::ActionItem;
+use iamlint_semantic::ActionItem;
 
 declare_rule! {
     /// ## What it does
@@ -88,14 +89,14 @@ impl Rule for BroadWildcard {
                     t.path.clone(),
                     format!(
                         "`{raw}` grants {}, {} Write and {} Permissions management",
-                        gs::plural(granted.len(), "action", "actions"),
-                        gs::fmt_count(write),
-                        gs::fmt_count(pm.len())
+                        plural(granted.len(), "action", "actions"),
+                        thousands(write),
+                        thousands(pm.len())
                     ),
                 )
                 .label(format!(
                     "matches {}",
-                    gs::plural(granted.len(), "action", "actions")
+                    plural(granted.len(), "action", "actions")
                 ))
                 .help("list the actions the workload calls instead of a wildcard")
                 .sid(gr.st);
@@ -108,7 +109,7 @@ impl Rule for BroadWildcard {
                 if granted.len() < set.len() {
                     f = f.note(format!(
                         "a `Deny` on `*` in this document removes {} of the actions it matches",
-                        gs::fmt_count(set.len() - granted.len())
+                        thousands(set.len() - granted.len())
                     ));
                 }
                 if let Some(note) = gs::condition_note(gr.st.condition.as_ref()) {

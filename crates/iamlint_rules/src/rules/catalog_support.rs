@@ -2,7 +2,7 @@
 //! which services a statement names, how a condition key resolves against the catalog,
 //! and parsers for condition values. Not a rule.
 
-use iamlint_catalog::{ActionSet, Catalog, ConditionKeyInfo, ServiceId};
+use iamlint_catalog::{ActionSet, Catalog, ServiceId};
 use iamlint_policy::{OperatorFamily, Part, Text};
 use std::net::IpAddr;
 
@@ -31,50 +31,7 @@ pub(crate) fn services_of(cat: &Catalog, set: &ActionSet) -> Vec<bool> {
     out
 }
 
-/// How a condition key resolves.
-#[derive(Clone, Copy, Debug)]
-pub(crate) enum KeyLookup<'a> {
-    /// In the catalog: a global key, or a key some service lists.
-    Known(ConditionKeyInfo<'a>),
-    /// A claim of a web identity (OIDC) provider, written `<provider-host>:<claim>`
-    /// (`token.actions.githubusercontent.com:sub`, `accounts.google.com:aud`): any
-    /// provider can be registered, so these are not in the catalog.
-    ProviderClaim,
-    /// Unknown: neither in the catalog nor a provider claim.
-    Unknown,
-}
-
-/// Whether the part of a key before its `:` names an identity provider host
-/// (`accounts.google.com`, `oidc.eks.us-east-1.amazonaws.com/id/ABC`) rather than a
-/// service prefix.
-pub(crate) fn is_provider_prefix(prefix: &str) -> bool {
-    prefix.contains('.') || prefix.contains('/')
-}
-
-pub(crate) fn lookup_key<'a>(cat: &'a Catalog, key: &str) -> KeyLookup<'a> {
-    // The same keys recur in every policy of a run: resolved once per process.
-    static MEMO: iamlint_catalog::EmbeddedMemo<String, KeyLookup<'static>> =
-        iamlint_catalog::EmbeddedMemo::new();
-    if cat.is_embedded() {
-        let embedded = Catalog::embedded();
-        return MEMO.get_or_borrowed(embedded, key, || resolve_key(embedded, key));
-    }
-    resolve_key(cat, key)
-}
-
-fn resolve_key<'a>(cat: &'a Catalog, key: &str) -> KeyLookup<'a> {
-    if let Some(info) = cat.condition_key(key) {
-        return KeyLookup::Known(info);
-    }
-    match key.split_once(':') {
-        Some((prefix, claim))
-            if is_provider_prefix(prefix) && !claim.is_empty() && !prefix.is_empty() =>
-        {
-            KeyLookup::ProviderClaim
-        }
-        _ => KeyLookup::Unknown,
-    }
-}
+pub(crate) use iamlint_semantic::KeyLookup;
 
 /// Whether the key is a templated key with nothing after the template's fixed part
 /// (`aws:ResourceTag/`): `key` + one character resolves to a templated key while `key`
@@ -390,24 +347,6 @@ pub(crate) fn literal_chars(t: &Text) -> String {
         }
     }
     out
-}
-
-/// `1,924`.
-pub(crate) fn thousands(n: usize) -> String {
-    let s = n.to_string();
-    let mut out = String::with_capacity(s.len() + s.len() / 3);
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
-/// `1 action`, `2 actions`.
-pub(crate) fn count(n: usize, one: &str, many: &str) -> String {
-    format!("{} {}", thousands(n), if n == 1 { one } else { many })
 }
 
 #[cfg(test)]

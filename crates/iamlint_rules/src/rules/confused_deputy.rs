@@ -10,7 +10,12 @@ declare_rule! {
     /// skips only a fixed list of services that assume roles for the caller's own
     /// resources without a source context (`ec2`, `lambda`, `edgelambda`, `ecs-tasks`,
     /// `eks`, `eks-fargate-pods`, `spotfleet`) and reports every other service principal.
-    /// Check the service's documentation before adding the condition. Off by default.
+    /// Check the service's documentation before adding the condition. Off by default:
+    /// on the corpus of AWS managed policies and CloudFormation templates, 131 of its 145
+    /// findings are service roles' trust policies, for services whose sending of
+    /// `aws:SourceArn` on `AssumeRole` the catalog does not record: the advice could
+    /// break the role. IAM Access Analyzer makes the check ("Restrict access to service
+    /// principal"); select the rule to make it too.
     ///
     /// ## Why is this bad?
     /// A service acts for many customers. Without a source condition, another account can
@@ -64,7 +69,8 @@ impl Rule for ConfusedDeputy {
     }
 
     fn check_document(&self, cx: &DocContext<'_>, sink: &mut Sink) {
-        if cx.doc.kind.is_identity_like() {
+        // an RCP names every principal (`*`) and only restricts
+        if cx.doc.kind.is_identity_like() || cx.doc.kind == iamlint_policy::PolicyKind::Rcp {
             return;
         }
         for st in &cx.doc.statements {
@@ -120,6 +126,19 @@ impl Rule for ConfusedDeputy {
             .help("add `\"StringEquals\": {\"aws:SourceAccount\": \"<account id>\"}` or `\"ArnLike\": {\"aws:SourceArn\": \"<source resource ARN>\"}`, if the service sends them");
             for other in services.iter().skip(1) {
                 f = f.secondary(other.span, "also without a source condition");
+            }
+            // IAM Access Analyzer's "Recommended condition key for service principal"
+            if let Some(cond) = &st.condition {
+                let keys: Vec<String> = cond
+                    .entries()
+                    .filter_map(|(_, e)| e.key.as_literal().map(|k| format!("`{k}`")))
+                    .collect();
+                if !keys.is_empty() {
+                    f = f.note(format!(
+                        "the condition on {} does not say which resource or account the service acts for: AWS recommends `aws:SourceArn`, `aws:SourceAccount`, `aws:SourceOrgID` or `aws:SourceOrgPaths` for service principals",
+                        crate::rules::catalog_support::list_some(&keys, 3)
+                    ));
+                }
             }
             sink.report(f);
         }

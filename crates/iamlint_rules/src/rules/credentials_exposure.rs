@@ -1,5 +1,5 @@
 use super::grant_support as gs;
-use crate::{data, declare_rule, DocContext, Rule, RuleInfo, Sink};
+use crate::{declare_rule, DocContext, Rule, RuleInfo, Sink};
 
 declare_rule! {
     /// ## What it does
@@ -57,22 +57,16 @@ impl Rule for CredentialsExposure {
         if gs::grants(cx).is_empty() {
             return;
         }
-        static SUBSET: std::sync::OnceLock<iamlint_catalog::ActionSet> = std::sync::OnceLock::new();
-        let list = &data::sensitive().credentials_exposure.actions;
-        let subset = gs::cached_action_set(
-            &SUBSET,
-            cx.catalog(),
-            list.iter().map(|a| a.action.as_str()),
-        );
         gs::report_unrestricted(
             cx,
             sink,
-            &subset,
+            cx.data().credentials_actions(),
             &gs::Category {
                 one: "action that returns credentials",
                 many: "actions that return credentials",
                 why: "credentials obtained this way keep working wherever they are copied",
                 help: "name the users, roles or resources whose credentials the workload needs in `Resource`",
+                note: None,
             },
         );
     }

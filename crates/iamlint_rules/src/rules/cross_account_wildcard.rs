@@ -70,7 +70,8 @@ impl Rule for CrossAccountWildcard {
     }
 
     fn check_document(&self, cx: &DocContext<'_>, sink: &mut Sink) {
-        if cx.doc.kind.is_identity_like() {
+        // an RCP names every principal (`*`) and only restricts
+        if cx.doc.kind.is_identity_like() || cx.doc.kind == iamlint_policy::PolicyKind::Rcp {
             return;
         }
         for st in &cx.doc.statements {

@@ -1,5 +1,5 @@
 use super::grant_support as gs;
-use crate::{data, declare_rule, DocContext, Rule, RuleInfo, Sink};
+use crate::{declare_rule, DocContext, Rule, RuleInfo, Sink};
 
 declare_rule! {
     /// ## What it does
@@ -53,23 +53,17 @@ impl Rule for DataExfiltration {
         if gs::grants(cx).is_empty() {
             return;
         }
-        static SUBSET: std::sync::OnceLock<iamlint_catalog::ActionSet> = std::sync::OnceLock::new();
-        let list = &data::sensitive().data_exfiltration.actions;
-        let subset = gs::cached_action_set(
-            &SUBSET,
-            cx.catalog(),
-            list.iter().map(|a| a.action.as_str()),
-        );
         gs::report_unrestricted(
             cx,
             sink,
-            &subset,
+            cx.data().exfiltration_actions(),
             &gs::Category {
                 one: "action that reads stored data",
                 many: "actions that read stored data",
                 why:
                     "this lets the principal read the data of every such resource, not only its own",
                 help: "name the buckets, parameters or secrets the workload reads in `Resource`",
+                note: None,
             },
         );
     }

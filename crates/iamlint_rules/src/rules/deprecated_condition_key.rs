@@ -2,13 +2,20 @@ use crate::{declare_rule, DocContext, Finding, Rule, RuleInfo, Sink};
 
 declare_rule! {
     /// ## What it does
-    /// Reports a global condition key that the catalog marks as deprecated: today
-    /// `aws:SourceOwner`, which AWS never documented and for which it introduced
-    /// `aws:SourceAccount` as the preferred replacement.
+    /// Reports a global condition key that AWS has replaced:
+    /// - `aws:ARN`, which AWS no longer supports (IAM Access Analyzer reports it as an
+    ///   error, "Unsupported global condition key", and as "Deprecated global condition
+    ///   key"): `aws:PrincipalArn` compares the caller's ARN, `aws:SourceArn` the ARN of
+    ///   the resource a service acts for;
+    /// - `aws:SourceOwner`, which AWS never documented and for which it introduced
+    ///   `aws:SourceAccount` as the preferred replacement (info: AWS still sets it, and
+    ///   SNS writes it into default topic policies).
     ///
     /// ## Why is this bad?
-    /// An undocumented key may stop being set, and the documented replacement is
-    /// available for the same requests.
+    /// A key that requests do not carry makes its condition false: an `Allow` with
+    /// `aws:ARN` grants nothing, and a `Deny` with a negated operator on it denies
+    /// everything. An undocumented key may stop being set, and the documented
+    /// replacement is available for the same requests.
     ///
     /// ## Example
     /// ```json expect_diagnostic
@@ -27,14 +34,29 @@ declare_rule! {
         code: "IAM138",
         name: "deprecated-condition-key",
         group: "correctness",
-        severity: Info,
+        severity: Error,
         enabled: true,
-        summary: "a global condition key AWS has replaced",
+        summary: "a global condition key AWS has replaced (`aws:ARN`, `aws:SourceOwner`)",
     }
 }
 
 /// Documented replacements of deprecated keys.
-const REPLACEMENTS: &[(&str, &str)] = &[("aws:SourceOwner", "aws:SourceAccount")];
+/// (key, replacement, whether requests still carry the key).
+const REPLACEMENTS: &[(&str, &str, bool)] = &[
+    (
+        "aws:ARN",
+        "aws:PrincipalArn` (the caller) or `aws:SourceArn",
+        false,
+    ),
+    ("aws:SourceOwner", "aws:SourceAccount", true),
+];
+
+/// Whether this rule reports `key` (so that `unknown-condition-key` does not).
+pub(crate) fn is_replaced(key: &str) -> bool {
+    REPLACEMENTS
+        .iter()
+        .any(|(k, ..)| k.eq_ignore_ascii_case(key))
+}
 
 impl Rule for DeprecatedConditionKey {
     fn info(&self) -> &'static RuleInfo {
@@ -42,37 +64,40 @@ impl Rule for DeprecatedConditionKey {
     }
 
     fn check_document(&self, cx: &DocContext<'_>, sink: &mut Sink) {
-        let cat = cx.catalog();
         for st in &cx.doc.statements {
             let Some(cond) = &st.condition else { continue };
             for (_, entry) in cond.entries() {
                 let Some(key) = entry.key.as_literal() else {
                     continue;
                 };
-                // the same keys recur in every policy of a run: answered once per process
-                static DEPRECATED: iamlint_catalog::EmbeddedMemo<String, bool> =
-                    iamlint_catalog::EmbeddedMemo::new();
-                if !DEPRECATED.get_or_borrowed(cat, key, || cat.is_deprecated_condition_key(key)) {
+                let listed = REPLACEMENTS
+                    .iter()
+                    .find(|(k, ..)| k.eq_ignore_ascii_case(key));
+                if listed.is_none() && !cx.semantic().is_deprecated_condition_key(key) {
                     continue;
                 }
-                let replacement = REPLACEMENTS
-                    .iter()
-                    .find(|(k, _)| k.eq_ignore_ascii_case(key))
-                    .map(|(_, r)| *r);
                 let mut f = Finding::new(
                     entry.key.span,
                     entry.key.path.clone(),
-                    match replacement {
-                        Some(r) => {
+                    match listed {
+                        Some((_, r, true)) => {
                             format!("`{key}` is deprecated; AWS documents `{r}` in its place")
                         }
+                        Some((_, r, false)) => format!(
+                            "`{key}` is no longer supported: requests may not carry it, so the condition can be false; AWS documents `{r}` in its place"
+                        ),
                         None => format!("`{key}` is deprecated"),
                     },
                 )
                 .label("deprecated key")
                 .sid(st);
-                if let Some(r) = replacement {
+                if let Some((_, r, still_set)) = listed {
                     f = f.help(format!("use `{r}`"));
+                    if *still_set {
+                        f.at_most = Some(crate::Severity::Info);
+                    }
+                } else {
+                    f.at_most = Some(crate::Severity::Info);
                 }
                 sink.report(f);
             }

@@ -73,8 +73,11 @@ impl Rule for DuplicateKey {
                 ),
             )
             .label("written again here")
-            .help("merge the two values into one list")
-            .note("the policy is a JSON string inside the template; positions within it are not shown");
+            .help("merge the two values into one list");
+            if issue.span == cx.doc.span {
+                // a JSON string whose layout the loader could not follow
+                f = f.note("the policy is a JSON string inside the template; positions within it are not shown");
+            }
             if let Some(r) = issue.related.filter(|r| *r != issue.span) {
                 f = f.secondary(r, "first written here");
             }

@@ -3,15 +3,21 @@ use iamlint_policy::IssueKind;
 
 declare_rule! {
     /// ## What it does
-    /// Reports an element whose value is empty: `"Action": []`, `"Resource": ""`, a
-    /// condition key with `[]` as its values. (An empty `Sid` is not reported: IAM
-    /// accepts it, and AWS tools generate `"Sid": ""` themselves.)
+    /// Reports an element whose value is empty: `"Action": []`, `"Resource": ""`,
+    /// `"Principal": {}` or `{"AWS": []}`, `"Condition": {}` or an operator with no keys,
+    /// a condition key with `[]` as its values.
+    ///
+    /// An empty `Sid` is not reported, by decision: IAM accepts `"Sid": ""`, AWS's own
+    /// tools write it (the policy generator, console exports), and it changes nothing;
+    /// IAM Access Analyzer's suggestion "Empty Sid value" would only be noise.
     ///
     /// ## Why is this bad?
-    /// An empty `Action` or `Resource` matches nothing, so the statement has no effect
-    /// (and AWS may reject it); an empty list of condition values can never be
-    /// satisfied. Each is usually a value that a template
-    /// or a generator failed to fill in.
+    /// An empty `Action`, `Resource` or `Principal` matches nothing, so the statement
+    /// has no effect (and AWS may reject it). An empty list of condition values can
+    /// never be satisfied, except under `ForAllValues:` or `...IfExists`, where it is
+    /// true exactly when the request lacks the key (which `Null` says plainly). An
+    /// empty `Condition` does nothing at all. Each is usually a value that a template or
+    /// a generator failed to fill in.
     ///
     /// ## Example
     /// ```json expect_diagnostic
@@ -48,11 +54,7 @@ impl Rule for EmptyValue {
             .iter()
             .filter(|i| i.kind == IssueKind::EmptyValue)
         {
-            let why = if issue.path.contains(".Condition.") {
-                "it can never be satisfied"
-            } else {
-                "it matches nothing, so the statement has no effect"
-            };
+            let why = why_empty(issue);
             sink.report(
                 Finding::new(
                     issue.span,
@@ -60,8 +62,32 @@ impl Rule for EmptyValue {
                     format!("{}: {why}", issue.message),
                 )
                 .label("empty")
-                .help("fill in the values, or remove the statement"),
+                .help(if why.starts_with("it has no effect") {
+                    "remove it, or write the conditions it was meant to hold"
+                } else {
+                    "fill in the values, or remove the statement"
+                }),
             );
         }
+    }
+}
+
+/// What an empty value does, from where it is.
+fn why_empty(issue: &iamlint_policy::ModelIssue) -> &'static str {
+    let m = issue.message.as_str();
+    let p = issue.path.as_str();
+    if m.contains("is an empty object") && (p.ends_with("Condition") || p.contains(".Condition.")) {
+        "it has no effect, the statement applies without it"
+    } else if m.contains("`ForAllValues:") || (m.contains("IfExists`") && p.contains(".Condition."))
+    {
+        "it is true only when the request has no such key (to test that, use `Null`) and false otherwise"
+    } else if m.contains("`ForAnyValue:") {
+        "it is never true, so the statement has no effect"
+    } else if p.contains(".Condition.") {
+        "it can never be satisfied"
+    } else if m.starts_with("`Principal") || m.starts_with("`NotPrincipal") {
+        "the statement applies to no principal, so it has no effect"
+    } else {
+        "it matches nothing, so the statement has no effect"
     }
 }

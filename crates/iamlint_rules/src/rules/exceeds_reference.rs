@@ -1,10 +1,8 @@
-use crate::data::ReferenceKind;
-use crate::{declare_rule, FileContext, Finding, Rule, RuleInfo, Sink};
-use iamlint_analyzer::{Policy, VarTable};
+use crate::reference::kind_family;
+use crate::{declare_rule, DocContext, Finding, PrincipalContext, Rule, RuleInfo, Sink};
+use iamlint_analyzer::{Diff, Policy};
 use iamlint_catalog::Catalog;
-use iamlint_policy::{LoadOptions, PolicyKind, Vars};
-use std::path::Path;
-use std::sync::Arc;
+use iamlint_policy::PolicyKind;
 
 declare_rule! {
     /// ## What it does
@@ -19,7 +17,13 @@ declare_rule! {
     /// `REF` is a policy file or `builtin:NAME` (`iamlint references` lists the built-in
     /// ones), or a `[references]` table in `iamlint.toml` mapping path globs to references.
     /// Only documents of the reference's kind are compared (an identity reference is not
-    /// compared with a trust policy of the same template). Placeholders in the reference
+    /// compared with a trust policy of the same template). A user, group or role is
+    /// compared as a whole: every policy it holds (its own, its groups', the AWS managed
+    /// policies it attaches, an excess of those reported at the attachment), with its
+    /// permissions boundary and its `Deny`s. A reference can be a principal too
+    /// (`builtin:cloud-imaging/SLIM-Extras_for_Lambda`, or `roles.yaml#RoleName`): its
+    /// permissions are compared with permissions policies, its trust policy with trust
+    /// policies. Placeholders in the reference
     /// (`<REGION>`, `<AWS ACCOUNT ID>`) match any value of one ARN segment unless bound
     /// with `--var`; the semantics are those of `iamlint diff` (docs/analyzer.md). An
     /// excess the analyzer confirmed with a witness is an error; one it could not confirm
@@ -51,8 +55,9 @@ declare_rule! {
     /// Use instead: only what the reference grants (`iamlint tighten` writes it), or a
     /// reference that documents the extra grant.
     ///
-    /// ## Options
-    /// - `reference`: the reference (set by `--reference`).
+    /// The reference is an input of the check, loaded once by the program (`--reference`,
+    /// `[references]`, or `reference` under `[rules.options.exceeds-reference]`); giving
+    /// one turns the rule on.
     pub ExceedsReference {
         code: "IAM601",
         name: "exceeds-reference",
@@ -63,126 +68,24 @@ declare_rule! {
     }
 }
 
-const NAME: &str = "exceeds-reference";
-
-/// The reference text: `builtin:NAME` or a file path. Returns (display name, text, the kind
-/// of a built-in reference).
-///
-/// # Errors
-/// A message naming what is wrong (no such built-in, unreadable file).
-pub fn resolve_reference(
-    spec: &str,
-    max_file_size: u64,
-) -> Result<(String, String, Option<PolicyKind>), String> {
-    if let Some(name) = spec.strip_prefix("builtin:") {
-        return match crate::data::reference(name) {
-            Some(r) => Ok((
-                format!("builtin:{}", r.name),
-                r.text.to_string(),
-                Some(match r.kind {
-                    ReferenceKind::Identity => PolicyKind::Identity,
-                    ReferenceKind::Trust => PolicyKind::Trust,
-                }),
-            )),
-            None => Err(format!(
-                "no built-in reference `{name}` (list them with `iamlint references`)"
-            )),
-        };
-    }
-    let text = iamlint_policy::read_text(Path::new(spec), max_file_size)
-        .map_err(|e| format!("reference `{spec}`: {e}"))?;
-    Ok((spec.to_string(), text, None))
-}
-
-/// A loaded reference: a run over many files compares each with the same one, so it is
-/// loaded once per process (per reference and placeholder bindings).
-struct Loaded {
-    policy: Policy,
-    vars: VarTable,
-    kind: PolicyKind,
-    name: String,
-}
-
-/// Load the reference `spec` (`builtin:NAME` or a path) with placeholder values `vars`.
-fn load(catalog: &Catalog, spec: &str, vars: &Vars) -> Result<Loaded, String> {
-    let (name, text, forced) = resolve_reference(spec, LoadOptions::default().max_file_size)?;
-    let opts = LoadOptions {
-        forced_kind: forced,
-        vars: vars.clone(),
-        ..LoadOptions::default()
-    };
-    let file = iamlint_policy::load_text(&name, &text, &opts);
-    let kind = forced.unwrap_or_else(|| {
-        file.documents
-            .first()
-            .map_or(PolicyKind::Identity, |d| d.kind)
-    });
-    let mut table = VarTable::default();
-    let policy = Policy::from_file(catalog, &name, &text, &file, &mut table)
-        .map_err(|e| format!("cannot use the reference: {e}"))?;
-    Ok(Loaded {
-        policy,
-        vars: table,
-        kind,
-        name,
-    })
-}
-
-/// Whether `spec` names a readable reference that holds a policy, for the command line to
-/// stop with a usage error before checking any file. The loaded reference is kept for the
-/// rule, which then does not load it again.
-///
-/// # Errors
-/// What is wrong with the reference.
-pub fn validate_reference(catalog: &Catalog, spec: &str, vars: &Vars) -> Result<(), String> {
-    load_once(catalog, spec, vars).map(|_| ())
-}
-
-type Cache = std::sync::Mutex<Vec<((String, Vars), Arc<Loaded>)>>;
-
-/// [`load`], once per process for each reference and placeholder bindings (a run compares
-/// every file with the same reference). Only references loaded against the embedded
-/// catalog are kept: a loaded reference holds sets over its catalog's actions.
-fn load_once(catalog: &Catalog, spec: &str, vars: &Vars) -> Result<Arc<Loaded>, String> {
-    static CACHE: std::sync::OnceLock<Cache> = std::sync::OnceLock::new();
-    let Some(cache) = catalog.per_process(&CACHE, Cache::default) else {
-        return load(catalog, spec, vars).map(Arc::new);
-    };
-    let key = (spec.to_string(), vars.clone());
-    if let Ok(c) = cache.lock() {
-        if let Some((_, l)) = c.iter().find(|(k, _)| *k == key) {
-            return Ok(l.clone());
-        }
-    }
-    let loaded = Arc::new(load(catalog, spec, vars)?);
-    if let Ok(mut c) = cache.lock() {
-        c.push((key, loaded.clone()));
-    }
-    Ok(loaded)
-}
-
-fn loaded_reference(cx: &FileContext<'_>, spec: &str) -> Result<Arc<Loaded>, String> {
-    // `--var` bindings reach the rule as options `var:NAME`
-    let vars: Vars = cx
-        .options
-        .get(NAME)
-        .map(|o| {
-            o.iter()
-                .filter_map(|(k, v)| Some((k.strip_prefix("var:")?.to_string(), v.clone())))
-                .collect()
+/// One finding per excess of `diff`, on the statement that grants it; `help` says how to
+/// get back within the reference.
+pub fn excess_findings(catalog: &Catalog, diff: &Diff, help: &str) -> Vec<Finding> {
+    diff.excess
+        .iter()
+        .map(|e| {
+            let d = e.describe(catalog);
+            let mut f = Finding::new(e.span, e.path.clone(), d.message)
+                .label(d.label)
+                .help(help);
+            f.sid = e.sid.clone();
+            if e.possible {
+                f.at_most = Some(iamlint_report::Severity::Warning);
+            }
+            f.notes = d.notes;
+            f
         })
-        .unwrap_or_default();
-    load_once(cx.catalog, spec, &vars).map_err(|e| format!("cannot compare: {e}"))
-}
-
-/// Kinds compared with each other: permissions policies (identity, boundary, SCP), trust
-/// policies, resource policies.
-fn family(k: PolicyKind) -> u8 {
-    match k {
-        PolicyKind::Identity | PolicyKind::Boundary | PolicyKind::Scp => 0,
-        PolicyKind::Trust => 1,
-        PolicyKind::Resource => 2,
-    }
+        .collect()
 }
 
 impl Rule for ExceedsReference {
@@ -190,51 +93,89 @@ impl Rule for ExceedsReference {
         &Self::INFO
     }
 
-    fn check_file(&self, cx: &FileContext<'_>, sink: &mut Sink) {
-        let Some(spec) = cx.option(NAME, "reference") else {
+    fn input(&self) -> Option<crate::RuleInput> {
+        Some(crate::RuleInput::Reference)
+    }
+
+    fn check_principal(&self, cx: &PrincipalContext<'_>, sink: &mut Sink) {
+        let Some(reference) = cx.file.reference else {
             return;
         };
-        let Ok(file) = cx.file else {
+        let Some(against) = reference.for_kind(PolicyKind::Identity) else {
             return;
         };
-        if file.documents.is_empty() {
+        let Ok(file) = cx.file.file else {
+            return;
+        };
+        let help = format!(
+            "remove the extra grants, or run `iamlint tighten --reference {} --principal {} {}` for a policy within `{}`",
+            reference.spec(),
+            cx.def().id,
+            cx.file.source.name,
+            reference.name()
+        );
+        let mut vars = reference.vars().clone();
+        let policy =
+            Policy::from_principal(cx.file.source.clone(), file.syntax, &cx.principal, &mut vars);
+        let diff = iamlint_analyzer::diff(cx.catalog(), &policy, against, &vars);
+        for mut f in excess_findings(cx.catalog(), &diff, &help) {
+            f.notes.push(format!(
+                "compared as part of {}, with every policy it holds",
+                cx.subject()
+            ));
+            if let Some(n) = cx.incomplete_note() {
+                f.notes.push(n);
+            }
+            if !reference.incomplete().is_empty() {
+                f.notes.push(format!(
+                    "the reference is incomplete: {}",
+                    reference.incomplete().join("; ")
+                ));
+            }
+            sink.report(f);
+        }
+    }
+
+    fn check_document(&self, cx: &DocContext<'_>, sink: &mut Sink) {
+        let Some(reference) = cx.file.reference else {
+            return;
+        };
+        let Ok(file) = cx.file.file else {
+            return;
+        };
+        let Some(against) = reference.for_kind(cx.doc.kind) else {
+            return;
+        };
+        // a principal's permissions are compared as a whole (above)
+        let index = file
+            .documents
+            .iter()
+            .position(|d| std::ptr::eq(d, cx.doc));
+        let held = index.is_some_and(|i| {
+            file.principals
+                .iter()
+                .any(|p| p.documents().any(|d| d == i) && p.trust != Some(i))
+        });
+        if held && kind_family(cx.doc.kind) == 0 {
             return;
         }
-        let reference = match loaded_reference(cx, spec) {
-            Ok(r) => r,
-            Err(e) => {
-                sink.report(Finding::file_level(e));
-                return;
-            }
-        };
-        for doc in &file.documents {
-            if family(doc.kind) != family(reference.kind) {
-                continue;
-            }
-            let mut doc_vars = reference.vars.clone();
-            let policy = Policy::from_document(
-                cx.catalog,
-                cx.source.clone(),
-                file.syntax,
-                doc,
-                &mut doc_vars,
-            );
-            let diff = iamlint_analyzer::diff(cx.catalog, &policy, &reference.policy, &doc_vars);
-            for e in &diff.excess {
-                let d = e.describe(cx.catalog);
-                let mut f = Finding::new(e.span, e.path.clone(), d.message)
-                    .label(d.label)
-                    .help(format!(
-                        "remove the extra grants, or run `iamlint tighten --reference {spec} {}` for a policy within `{}`",
-                        cx.source.name, reference.name
-                    ));
-                f.sid = e.sid.clone();
-                if e.possible {
-                    f.at_most = Some(iamlint_report::Severity::Warning);
-                }
-                f.notes = d.notes;
-                sink.report(f);
-            }
+        let help = format!(
+            "remove the extra grants, or run `iamlint tighten --reference {} {}` for a policy within `{}`",
+            reference.spec(),
+            cx.file.source.name,
+            reference.name()
+        );
+        let mut doc_vars = reference.vars().clone();
+        let policy = Policy::from_document(
+            cx.file.source.clone(),
+            file.syntax,
+            cx.doc,
+            cx.facts,
+            &mut doc_vars,
+        );
+        let diff = iamlint_analyzer::diff(cx.catalog(), &policy, against, &doc_vars);
+        for f in excess_findings(cx.catalog(), &diff, &help) {
+            sink.report(f);
         }
     }
 }

@@ -1,5 +1,7 @@
+use crate::rules::words::thousands;
 use super::grant_support::{self as gs, Scope};
-use crate::{declare_rule, DocContext, Finding, Rule, RuleInfo, Sink};
+use super::principal_support::grant_words;
+use crate::{declare_rule, DocContext, Finding, PrincipalContext, Rule, RuleInfo, Sink};
 
 declare_rule! {
     /// ## What it does
@@ -17,6 +19,10 @@ declare_rule! {
     /// Actions denied by an unconditional `Deny` on `*` in the same document are not
     /// granted. Permissions boundaries, SCPs, trust and resource policies are not
     /// checked (an SCP or boundary of `*` limits nothing, but grants nothing either).
+    ///
+    /// An AWS managed policy that grants the same (`AdministratorAccess`) is reported
+    /// where a user, group or role attaches it, at the same severity, with what it grants;
+    /// a note says when the principal's permissions boundary or `Deny`s limit it.
     ///
     /// ## Why is this bad?
     /// The principal can do anything in the account, including creating new principals
@@ -52,6 +58,56 @@ impl Rule for FullAdmin {
         &Self::INFO
     }
 
+    fn check_principal(&self, cx: &PrincipalContext<'_>, sink: &mut Sink) {
+        let cat = cx.catalog();
+        for (held, doc, facts) in cx.policies() {
+            let (Some(m), Some(at), None) = (held.managed(), &held.attachment, &held.via_group)
+            else {
+                continue;
+            };
+            let dcx = cx.doc_context(doc, facts);
+            let Some((gr, fa)) = gs::grants(&dcx)
+                .iter()
+                .find_map(|gr| gs::full_admin(cat, gr).map(|fa| (gr, fa)))
+            else {
+                continue;
+            };
+            let what = if fa.excluded == 0 {
+                "every action on every resource".to_string()
+            } else {
+                format!(
+                    "all but {} of the catalog's {} actions on every resource",
+                    thousands(fa.excluded),
+                    thousands(cat.action_count())
+                )
+            };
+            let mut f = Finding::new(
+                at.span,
+                at.path.clone(),
+                format!(
+                    "{} attaches the AWS managed policy `{}`, which allows {what}: full administrator access",
+                    cx.subject(),
+                    m.name
+                ),
+            )
+            .label(format!("attaches `{}`", m.name))
+            .help("attach policies with only the actions the workload calls, on the resources it uses")
+            .note(format!("`{}` grants {}", m.name, grant_words(doc, facts, None)));
+            if let Some(note) = gs::condition_note(gr.st.condition.as_ref()) {
+                f = f.note(note);
+            }
+            let effective = cx.facts().net_allowed.len();
+            if effective < gr.effective.len() {
+                f = f.note(format!(
+                    "the permissions boundary or `Deny`s of {} leave {} of these actions",
+                    cx.subject(),
+                    thousands(effective)
+                ));
+            }
+            sink.report(f);
+        }
+    }
+
     fn check_document(&self, cx: &DocContext<'_>, sink: &mut Sink) {
         let cat = cx.catalog();
         for gr in gs::grants(cx) {
@@ -65,11 +121,11 @@ impl Rule for FullAdmin {
                     gr.actions.path.clone(),
                     format!(
                         "`Allow` with `NotAction` leaves out only {} of the catalog's {} actions and applies {}: administrator access in all but name",
-                        gs::fmt_count(fa.excluded),
-                        gs::fmt_count(n),
+                        thousands(fa.excluded),
+                        thousands(n),
                         gr.scope.describe()
                     ),
-                    format!("allows {} actions", gs::fmt_count(gr.effective.len())),
+                    format!("allows {} actions", thousands(gr.effective.len())),
                 )
             } else {
                 // the item that grants (nearly) everything, else the `Action` key
@@ -85,8 +141,8 @@ impl Rule for FullAdmin {
                 } else {
                     format!(
                         "all but {} of the catalog's {} actions",
-                        gs::fmt_count(fa.excluded),
-                        gs::fmt_count(n)
+                        thousands(fa.excluded),
+                        thousands(n)
                     )
                 };
                 (
@@ -99,7 +155,7 @@ impl Rule for FullAdmin {
                     if fa.excluded == 0 {
                         "every action".to_string()
                     } else {
-                        format!("allows {} actions", gs::fmt_count(gr.effective.len()))
+                        format!("allows {} actions", thousands(gr.effective.len()))
                     },
                 )
             };

@@ -2,13 +2,13 @@
 //! they grant after the document's `Deny`s, how wide their `Resource` is, which
 //! conditions narrow the resources, and message pieces with exact counts. Not a rule.
 
+use crate::rules::words::thousands;
 use crate::DocContext;
 use iamlint_catalog::{AccessLevel, ActionId, ActionSet, Catalog, ResourceTypeId};
 use iamlint_matcher::{ArnFormat, ArnPattern};
-use iamlint_policy::graph::{ActionItem, ResourceItem, StatementGraph};
 use iamlint_policy::{Condition, ElementList, PolicyKind, Statement, Text};
+use iamlint_semantic::{ActionItem, ResourceItem, StatementFacts};
 use iamlint_syntax::Span;
-use std::sync::atomic::AtomicUsize;
 
 /// Whether the over-broad grant rules look at documents of this kind. They judge what a
 /// principal is granted: identity policies. Boundaries and SCPs only limit, trust
@@ -87,7 +87,7 @@ fn broad_exclusion(t: &Text) -> bool {
     }
 }
 
-pub(crate) fn scope_of<'a>(st: &'a Statement, g: &StatementGraph) -> Scope<'a> {
+pub(crate) fn scope_of<'a>(st: &'a Statement, g: &StatementFacts) -> Scope<'a> {
     let Some(list) = &st.resource else {
         return Scope::Nothing;
     };
@@ -117,7 +117,7 @@ pub(crate) fn scope_of<'a>(st: &'a Statement, g: &StatementGraph) -> Scope<'a> {
 /// unconditional `Deny`s on `*`.
 pub(crate) struct Grant<'a> {
     pub st: &'a Statement,
-    pub g: &'a StatementGraph,
+    pub g: &'a StatementFacts,
     pub actions: &'a ElementList,
     /// `g.actions` minus the actions denied everywhere.
     pub effective: ActionSet,
@@ -238,7 +238,7 @@ impl Grant<'_> {
         (self.denied > 0).then(|| {
             format!(
                 "a `Deny` on `*` in this document removes {} of the actions this statement allows; they are not counted",
-                fmt_count(self.denied)
+                thousands(self.denied)
             )
         })
     }
@@ -282,87 +282,18 @@ pub(crate) fn full_admin(cat: &Catalog, gr: &Grant<'_>) -> Option<FullAdmin> {
     all_iam_pm.then_some(FullAdmin { excluded })
 }
 
-/// Whether an action accepts a resource type (and so can be scoped with `Resource`).
-/// Resource types marked optional count: naming them still narrows the grant.
-pub(crate) fn scopable(cat: &Catalog, a: ActionId) -> bool {
-    cat.action_resources(a).next().is_some()
-}
-
 /// The actions of `set` with the given access level.
 pub(crate) fn with_level(cat: &Catalog, set: &ActionSet, level: AccessLevel) -> ActionSet {
-    // word by word against the level's actions, kept per process once worth building
-    // (or as soon as a rule has built them)
-    static ASKED: AtomicUsize = AtomicUsize::new(0);
-    if let Some(all) =
-        level_slot(level).and_then(|slot| kept_set(slot, &ASKED, cat, || level_set(cat, level)))
-    {
-        let mut out = set.clone();
-        out.intersect_with(all);
-        return out;
-    }
-    filtered(set, |a| cat.access_level(a) == level)
+    let mut out = set.clone();
+    out.intersect_with(cat.actions_with_level(level));
+    out
 }
 
 /// The actions of `set` that can be scoped to a resource.
 pub(crate) fn scopable_of(cat: &Catalog, set: &ActionSet) -> ActionSet {
-    match all_scopable(cat) {
-        Some(all) => {
-            let mut out = set.clone();
-            out.intersect_with(all);
-            out
-        }
-        None => each_scopable(cat, set),
-    }
-}
-
-/// [`scopable_of`] for a set the caller gives away (intersected in place).
-fn into_scopable(cat: &Catalog, mut set: ActionSet) -> ActionSet {
-    match all_scopable(cat) {
-        Some(all) => {
-            set.intersect_with(all);
-            set
-        }
-        None => each_scopable(cat, &set),
-    }
-}
-
-/// Every scopable action, kept per process once worth building (word-by-word
-/// intersections with it replace a question per action).
-fn all_scopable(cat: &Catalog) -> Option<&'static ActionSet> {
-    static SCOPABLE: std::sync::OnceLock<ActionSet> = std::sync::OnceLock::new();
-    static ASKED: AtomicUsize = AtomicUsize::new(0);
-    kept_set(&SCOPABLE, &ASKED, cat, || {
-        each_scopable(cat, &ActionSet::full(cat.action_count()))
-    })
-}
-
-/// Questions answered action by action before a per-process set is built for them: the
-/// build reads every action of the catalog (about a millisecond for the level and
-/// scopable sets together), more than a single file's check asks.
-const SETS_AFTER: usize = 256;
-
-/// The per-process set in `slot` for the embedded catalog, built on the
-/// [`SETS_AFTER`]th question (`asked` counts them); `None` before, and for another catalog.
-fn kept_set(
-    slot: &'static std::sync::OnceLock<ActionSet>,
-    asked: &AtomicUsize,
-    cat: &Catalog,
-    build: impl FnOnce() -> ActionSet,
-) -> Option<&'static ActionSet> {
-    if !cat.is_embedded() {
-        return None;
-    }
-    if let Some(set) = slot.get() {
-        return Some(set);
-    }
-    if asked.fetch_add(1, std::sync::atomic::Ordering::Relaxed) < SETS_AFTER {
-        return None;
-    }
-    Some(slot.get_or_init(build))
-}
-
-fn each_scopable(cat: &Catalog, set: &ActionSet) -> ActionSet {
-    filtered(set, |a| scopable(cat, a))
+    let mut out = set.clone();
+    out.intersect_with(cat.scopable_actions());
+    out
 }
 
 /// The actions of `set` that `keep` accepts, asked one by one.
@@ -377,24 +308,6 @@ fn filtered(set: &ActionSet, keep: impl Fn(ActionId) -> bool) -> ActionSet {
 /// How many actions of `set` have Permissions management access.
 pub(crate) fn count_level(cat: &Catalog, set: &ActionSet, level: AccessLevel) -> usize {
     with_level(cat, set, level).len()
-}
-
-/// `22,321`.
-pub(crate) fn fmt_count(n: usize) -> String {
-    let s = n.to_string();
-    let mut out = String::with_capacity(s.len() + s.len() / 3);
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
-/// `1 action` / `3 actions`.
-pub(crate) fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{} {}", fmt_count(n), if n == 1 { one } else { many })
 }
 
 /// The first `max` action names of `set` in backticks, then `and N more`.
@@ -470,7 +383,7 @@ fn qualified_list(shown: &[(&str, &str)], total: usize) -> String {
     }
     if total > shown.len() {
         out.push_str(" and ");
-        out.push_str(&fmt_count(total - shown.len()));
+        out.push_str(&thousands(total - shown.len()));
         out.push_str(" more");
     }
     out
@@ -584,45 +497,8 @@ pub(crate) fn unrestricted(cat: &Catalog, gr: &Grant<'_>, subset: &ActionSet) ->
     // set operations, word by word for large sets: a grant of `*` holds every action
     let mut granted = gr.effective.clone();
     granted.intersect_with(subset);
-    into_scopable(cat, granted)
-}
-
-/// The catalog ids of canonical action names (names missing from the catalog are
-/// skipped; `tests/data.rs` checks that there are none).
-pub(crate) fn action_set_of<'n>(
-    cat: &Catalog,
-    names: impl IntoIterator<Item = &'n str>,
-) -> ActionSet {
-    let mut out = ActionSet::empty(cat.action_count());
-    for n in names {
-        if let Some(a) = cat.find_action(n) {
-            out.insert(a);
-        }
-    }
-    out
-}
-
-/// [`action_set_of`] computed once per process for the embedded catalog.
-pub(crate) fn cached_action_set<'n>(
-    slot: &'static std::sync::OnceLock<ActionSet>,
-    cat: &Catalog,
-    names: impl IntoIterator<Item = &'n str>,
-) -> std::borrow::Cow<'static, ActionSet> {
-    cached(slot, cat, || action_set_of(cat, names))
-}
-
-/// A set that depends only on the catalog: kept in `slot` for the embedded catalog,
-/// computed each time for another one (`--catalog DIR`).
-fn cached(
-    slot: &'static std::sync::OnceLock<ActionSet>,
-    cat: &Catalog,
-    compute: impl FnOnce() -> ActionSet,
-) -> std::borrow::Cow<'static, ActionSet> {
-    if cat.is_embedded() {
-        std::borrow::Cow::Borrowed(slot.get_or_init(compute))
-    } else {
-        std::borrow::Cow::Owned(compute())
-    }
+    granted.intersect_with(cat.scopable_actions());
+    granted
 }
 
 /// Where a grant of an IAM role action reaches every role.
@@ -700,6 +576,9 @@ pub(crate) fn has_narrowing_key(cond: Option<&Condition>, keys: &[&str]) -> bool
     })
 }
 
+/// A note on the actions an "unrestricted" rule reports.
+pub(crate) type NoteFn<'s> = dyn Fn(&ActionSet) -> Option<String> + 's;
+
 /// What an "unrestricted" rule reports: the actions of a category granted on every
 /// resource although they could be scoped.
 pub(crate) struct Category<'s> {
@@ -710,6 +589,8 @@ pub(crate) struct Category<'s> {
     /// Why it matters, after a colon in the message.
     pub why: &'s str,
     pub help: &'s str,
+    /// A note on the reported actions (`None`: no note).
+    pub note: Option<&'s NoteFn<'s>>,
 }
 
 /// One finding per Allow statement that grants actions of `subset` on every resource
@@ -743,7 +624,7 @@ pub(crate) fn report_unrestricted(
             path,
             format!(
                 "{} {what} {verb} granted {}: {}; {}",
-                fmt_count(set.len()),
+                thousands(set.len()),
                 gr.scope.describe(),
                 name_list(cat, &set, 3),
                 cat_info.why
@@ -762,6 +643,9 @@ pub(crate) fn report_unrestricted(
             "resource types accepted: {}",
             resource_type_list(cat, &set, 5)
         ));
+        if let Some(note) = cat_info.note.and_then(|n| n(&set)) {
+            f = f.note(note);
+        }
         if let Some(note) = gr.denied_note() {
             f = f.note(note);
         }
@@ -773,35 +657,6 @@ pub(crate) fn report_unrestricted(
         }
         sink.report(f);
     }
-}
-
-/// [`level_set`], computed once per process for the embedded catalog (one set per level,
-/// shared by the rules and [`with_level`]).
-pub(crate) fn cached_level_set(
-    cat: &Catalog,
-    level: AccessLevel,
-) -> std::borrow::Cow<'static, ActionSet> {
-    match level_slot(level) {
-        Some(slot) => cached(slot, cat, || level_set(cat, level)),
-        None => std::borrow::Cow::Owned(level_set(cat, level)),
-    }
-}
-
-/// Where the embedded catalog's set of `level` is kept.
-fn level_slot(level: AccessLevel) -> Option<&'static std::sync::OnceLock<ActionSet>> {
-    static LEVELS: [std::sync::OnceLock<ActionSet>; AccessLevel::ALL.len()] =
-        [const { std::sync::OnceLock::new() }; AccessLevel::ALL.len()];
-    AccessLevel::ALL
-        .iter()
-        .position(|&l| l == level)
-        .and_then(|i| LEVELS.get(i))
-}
-
-/// Every catalog action with access level `level`.
-pub(crate) fn level_set(cat: &Catalog, level: AccessLevel) -> ActionSet {
-    filtered(&ActionSet::full(cat.action_count()), |a| {
-        cat.access_level(a) == level
-    })
 }
 
 /// The name (last path segment) of an AWS managed policy ARN,
@@ -892,49 +747,4 @@ pub(crate) fn role_condition_note(
             condition_keys(c)
         )
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// Before and after the per-process sets are built, the answers are those of asking
-    /// the catalog action by action.
-    #[test]
-    fn kept_sets_agree_with_the_catalog() {
-        let cat = Catalog::embedded();
-        let n = cat.action_count();
-        let mut sparse = ActionSet::empty(n);
-        for a in (0..n as ActionId).step_by(997) {
-            sparse.insert(a);
-        }
-        let mut dense = ActionSet::empty(n);
-        dense.insert_range(0..(n as ActionId) / 3);
-        let sets = [ActionSet::full(n), ActionSet::empty(n), sparse, dense];
-        agree(cat, &sets);
-        // enough questions for every kept set to be built
-        let none = ActionSet::empty(n);
-        for _ in 0..=SETS_AFTER {
-            scopable_of(cat, &none);
-            for level in AccessLevel::ALL {
-                with_level(cat, &none, level);
-            }
-        }
-        agree(cat, &sets);
-    }
-
-    fn agree(cat: &Catalog, sets: &[ActionSet]) {
-        for set in sets {
-            let scopable: Vec<ActionId> = set.iter().filter(|&a| scopable(cat, a)).collect();
-            assert_eq!(scopable_of(cat, set).iter().collect::<Vec<_>>(), scopable);
-            assert!(!scopable.is_empty() || set.is_empty());
-            for level in AccessLevel::ALL {
-                let at: Vec<ActionId> = set
-                    .iter()
-                    .filter(|&a| cat.access_level(a) == level)
-                    .collect();
-                assert_eq!(with_level(cat, set, level).iter().collect::<Vec<_>>(), at);
-            }
-        }
-    }
 }

@@ -6,7 +6,9 @@ declare_rule! {
     /// Reports a `Resource` or `NotResource` item that is neither `*` nor an ARN: text
     /// that does not start with `arn:`, an ARN with fewer than the six fields
     /// `arn:partition:service:region:account:resource`, an unknown partition, an empty
-    /// service or resource field, or a service written in upper case.
+    /// service or resource field, a service written in upper case, a Region that is not
+    /// an AWS Region (`us-east-99`; the list comes from botocore, see `docs/catalog.md`),
+    /// or an account that is neither 12 digits nor `aws` (AWS managed policies).
     ///
     /// ## Why is this bad?
     /// IAM matches `Resource` against the ARN of the resource a request acts on. A bare
@@ -186,6 +188,35 @@ fn arn_problem(cx: &DocContext<'_>, t: &Text) -> Option<(String, &'static str)> 
                     svc.to_ascii_lowercase()
                 ),
                 "service in the wrong case",
+            ));
+        }
+    }
+    if complete > 3 {
+        let region = fields.get(3).copied().unwrap_or("");
+        if !region.is_empty()
+            && !region.contains(['*', '?', 'V'])
+            && !iamlint_catalog::regions::is_region(region)
+        {
+            return Some((
+                format!(
+                    "has Region `{region}`, which is not an AWS Region (by {})",
+                    iamlint_catalog::regions::DATA_NOTE
+                ),
+                "unknown Region",
+            ));
+        }
+    }
+    if complete > 4 {
+        let account = fields.get(4).copied().unwrap_or("");
+        let digits12 = account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit());
+        if !account.is_empty()
+            && !account.contains(['*', '?', 'V'])
+            && account != "aws"
+            && !digits12
+        {
+            return Some((
+                format!("has account `{account}`, which is not a 12-digit account ID"),
+                "invalid account",
             ));
         }
     }

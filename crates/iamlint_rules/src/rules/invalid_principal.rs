@@ -149,7 +149,7 @@ fn aws_problem(v: &str) -> Option<String> {
     ))
 }
 
-fn service_problem(v: &str) -> Option<String> {
+pub(crate) fn service_problem(v: &str) -> Option<String> {
     if iamlint_matcher::has_wildcard(v) {
         return Some("has a wildcard; service principals must be named exactly".to_string());
     }

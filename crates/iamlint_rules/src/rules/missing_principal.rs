@@ -52,6 +52,7 @@ impl Rule for MissingPrincipal {
         let what = match cx.doc.kind {
             PolicyKind::Resource => "resource policy",
             PolicyKind::Trust => "trust policy",
+            PolicyKind::Rcp => "resource control policy",
             _ => return,
         };
         for st in &cx.doc.statements {

@@ -6,7 +6,10 @@ declare_rule! {
     /// ## What it does
     /// Reports a statement of an identity, resource, service control or permissions
     /// boundary policy that has neither `Resource` nor `NotResource`. Role trust
-    /// policies are not checked: they must not have a `Resource`.
+    /// policies are not checked: they must not have a `Resource`. Neither are the
+    /// resource policies whose resource is the one they are attached to (ECR repository
+    /// policies, EFS file system policies: the list, with its sources, is
+    /// `rules/resource-policy-locations.toml`).
     ///
     /// ## Why is this bad?
     /// These policy types require one of the two elements in every statement; AWS
@@ -44,6 +47,15 @@ impl Rule for MissingResource {
         if cx.doc.kind == PolicyKind::Trust {
             return;
         }
+        // a repository or file system policy applies to the resource it is set on
+        let implied = cx.doc.origin.resource.as_ref().and_then(|(_, ty)| {
+            (cx.doc.kind == PolicyKind::Resource)
+                .then(|| cx.data().implied_resource(ty))
+                .flatten()
+        });
+        if implied.is_some() {
+            return;
+        }
         for st in &cx.doc.statements {
             if st.resource.is_some() || element_has_issue(cx.doc, st, &["Resource", "NotResource"])
             {
@@ -73,5 +85,6 @@ fn kind_name(kind: PolicyKind) -> &'static str {
         PolicyKind::Trust => "a trust policy",
         PolicyKind::Scp => "a service control policy",
         PolicyKind::Boundary => "a permissions boundary",
+        PolicyKind::Rcp => "a resource control policy",
     }
 }

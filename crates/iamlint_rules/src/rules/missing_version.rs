@@ -37,6 +37,15 @@ impl Rule for MissingVersion {
             return;
         }
         let span = cx.doc.statement_key_span.unwrap_or(cx.doc.span);
+        let fix = cx.doc.statement_key_span.and_then(|key| {
+            crate::fixes::insert_key_before(
+                cx.file.text(),
+                key,
+                "Version",
+                "2012-10-17",
+                "add `Version: 2012-10-17`",
+            )
+        });
         sink.report(
             Finding::new(
                 span,
@@ -44,7 +53,8 @@ impl Rule for MissingVersion {
                 "policy document has no `Version`",
             )
             .label("this document")
-            .help("add `\"Version\": \"2012-10-17\"`"),
+            .help("add `\"Version\": \"2012-10-17\"`")
+            .fix(fix),
         );
     }
 }

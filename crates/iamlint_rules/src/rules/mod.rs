@@ -1,76 +1,110 @@
-//! One file per rule.
+//! One file per rule, and the one list of them: [`rule_list!`](crate::rule_list) declares
+//! each rule's module and puts the rule in the registry ([`crate::registry`]), in this
+//! order. Adding a rule: its file here, one line in the list, one fixture directory
+//! `fixtures/rules/<name>/` (a test fails if either is missing).
 
-pub mod invalid_version;
-pub mod missing_version;
-pub mod not_a_policy;
-pub mod parse_error;
-pub mod unreadable_file;
-pub mod unused_suppression;
-// -- structure rules below --
-pub mod conflicting_elements;
-pub mod duplicate_key;
-pub mod duplicate_sid;
-pub mod empty_value;
-pub mod invalid_effect;
-pub mod invalid_element_type;
-pub mod invalid_sid;
-pub mod missing_action;
-pub mod missing_effect;
-pub mod missing_principal;
-pub mod missing_resource;
-pub mod missing_statement;
-pub mod policy_too_large;
-pub mod policy_variable_syntax;
-pub mod principal_in_identity_policy;
-pub mod resource_in_trust_policy;
-pub(crate) mod structure;
-pub mod unknown_element;
-// -- catalog-aware rules below --
+// helpers shared by several rules (not rules)
 pub(crate) mod catalog_support;
-pub mod condition_key_case_duplicate;
-pub mod condition_type_mismatch;
-pub mod deprecated_condition_key;
-pub mod forallvalues_single_valued;
-pub mod invalid_arn;
-pub mod invalid_condition_value;
-pub mod invalid_operator_qualifier;
-pub mod invalid_principal;
-pub mod missing_tag_key;
-pub mod multivalued_key_without_qualifier;
-pub mod resource_mismatch;
-pub mod source_ip_private;
-pub mod trust_action_mismatch;
-pub mod unknown_action;
-pub mod unknown_condition_key;
-pub mod unknown_condition_operator;
-pub mod unknown_service;
-pub mod wildcard_in_service;
-pub mod wildcard_without_like;
-// -- over-broad grant rules below --
-pub mod broad_wildcard;
-pub mod credentials_exposure;
-pub mod data_exfiltration;
-pub mod deprecated_managed_policy;
-pub mod full_admin;
 pub(crate) mod grant_support;
-pub mod notaction_allow;
-pub mod notprincipal_allow;
-pub mod notresource_allow;
-pub mod passrole_unrestricted;
-pub mod permissions_management_unrestricted;
-pub mod resource_star;
-pub mod risky_managed_policy;
-pub mod service_linked_role_unrestricted;
-pub mod service_wildcard;
-pub mod write_unrestricted;
-// -- escalation, exposure and redundancy rules below --
-pub mod confused_deputy;
-pub mod cross_account_wildcard;
-pub mod oidc_trust_unconditioned;
-pub mod privilege_escalation;
-pub mod public_principal;
-pub mod redundant_action;
-pub mod redundant_resource;
-pub mod redundant_statement;
-// -- reference rules below --
-pub mod exceeds_reference;
+pub(crate) mod key_support;
+pub(crate) mod principal_support;
+pub(crate) mod resource_fit;
+pub(crate) mod structure;
+pub(crate) mod words;
+
+crate::rule_list! {
+    parse_error::ParseError,
+    unreadable_file::UnreadableFile,
+    not_a_policy::NotAPolicy,
+    unchecked_policy::UncheckedPolicy,
+    unresolved_attachment::UnresolvedAttachment,
+    missing_version::MissingVersion,
+    invalid_version::InvalidVersion,
+    // -- structure rules (IAM103-IAM106, IAM114-IAM129) --
+    missing_effect::MissingEffect,
+    invalid_effect::InvalidEffect,
+    missing_resource::MissingResource,
+    duplicate_sid::DuplicateSid,
+    unknown_element::UnknownElement,
+    invalid_element_type::InvalidElementType,
+    conflicting_elements::ConflictingElements,
+    duplicate_key::DuplicateKey,
+    missing_statement::MissingStatement,
+    missing_action::MissingAction,
+    invalid_sid::InvalidSid,
+    empty_value::EmptyValue,
+    principal_in_identity_policy::PrincipalInIdentityPolicy,
+    missing_principal::MissingPrincipal,
+    resource_in_trust_policy::ResourceInTrustPolicy,
+    policy_too_large::PolicyTooLarge,
+    policy_variable_syntax::PolicyVariableSyntax,
+    // -- catalog-aware rules (IAM107-IAM113, IAM130-IAM150) --
+    unknown_service::UnknownService,
+    unknown_action::UnknownAction,
+    invalid_arn::InvalidArn,
+    resource_mismatch::ResourceMismatch,
+    resource_item_mismatch::ResourceItemMismatch,
+    action_resource_mismatch::ActionResourceMismatch,
+    malformed_condition_value::MalformedConditionValue,
+    resource_policy_mismatch::ResourcePolicyMismatch,
+    unsupported_by_policy_type::UnsupportedByPolicyType,
+    service_principal_condition_key::ServicePrincipalConditionKey,
+    oidc_audience_qualifier::OidcAudienceQualifier,
+    condition_key_service_scope::ConditionKeyServiceScope,
+    unknown_condition_operator::UnknownConditionOperator,
+    unknown_condition_key::UnknownConditionKey,
+    condition_type_mismatch::ConditionTypeMismatch,
+    invalid_condition_value::InvalidConditionValue,
+    invalid_operator_qualifier::InvalidOperatorQualifier,
+    wildcard_in_service::WildcardInService,
+    forallvalues_single_valued::ForallvaluesSingleValued,
+    multivalued_key_without_qualifier::MultivaluedKeyWithoutQualifier,
+    condition_key_case_duplicate::ConditionKeyCaseDuplicate,
+    wildcard_without_like::WildcardWithoutLike,
+    source_ip_private::SourceIpPrivate,
+    deprecated_condition_key::DeprecatedConditionKey,
+    missing_tag_key::MissingTagKey,
+    trust_action_mismatch::TrustActionMismatch,
+    invalid_principal::InvalidPrincipal,
+    condition_key_action_mismatch::ConditionKeyActionMismatch,
+    // -- over-broad grant rules (IAM2xx) --
+    full_admin::FullAdmin,
+    service_wildcard::ServiceWildcard,
+    resource_star::ResourceStar,
+    notaction_allow::NotactionAllow,
+    notresource_allow::NotresourceAllow,
+    notprincipal_allow::NotprincipalAllow,
+    passrole_unrestricted::PassroleUnrestricted,
+    service_linked_role_unrestricted::ServiceLinkedRoleUnrestricted,
+    permissions_management_unrestricted::PermissionsManagementUnrestricted,
+    write_unrestricted::WriteUnrestricted,
+    credentials_exposure::CredentialsExposure,
+    data_exfiltration::DataExfiltration,
+    risky_managed_policy::RiskyManagedPolicy,
+    deprecated_managed_policy::DeprecatedManagedPolicy,
+    broad_wildcard::BroadWildcard,
+    scope_widened_by_attachment::ScopeWidenedByAttachment,
+    // -- escalation, exposure and redundancy rules (IAM3xx, IAM4xx, IAM50x) --
+    privilege_escalation::PrivilegeEscalation,
+    redundant_action::RedundantAction,
+    redundant_resource::RedundantResource,
+    public_principal::PublicPrincipal,
+    oidc_trust_unconditioned::OidcTrustUnconditioned,
+    confused_deputy::ConfusedDeputy,
+    cross_account_wildcard::CrossAccountWildcard,
+    condition_value_too_broad::ConditionValueTooBroad,
+    missing_paired_condition_key::MissingPairedConditionKey,
+    rcp_service_principal_impact::RcpServicePrincipalImpact,
+    negative_prefix_condition::NegativePrefixCondition,
+    spoofable_condition_key::SpoofableConditionKey,
+    string_operator_on_arn_key::StringOperatorOnArnKey,
+    redundant_statement::RedundantStatement,
+    wildcard_condition_value::WildcardConditionValue,
+    redundant_condition_value::RedundantConditionValue,
+    redundant_principal::RedundantPrincipal,
+    unused_suppression::UnusedSuppression,
+    // -- reference rules (IAM6xx) --
+    exceeds_reference::ExceedsReference,
+    deploy_role_missing_permission::DeployRoleMissingPermission,
+    deploy_role_unneeded_grant::DeployRoleUnneededGrant,
+}

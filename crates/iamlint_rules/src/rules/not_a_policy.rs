@@ -31,11 +31,19 @@ impl Rule for NotAPolicy {
         }
         let msg = if cx.text().trim().is_empty() {
             "file is empty".to_string()
+        } else if file.format == "guide" || file.format == "shell" {
+            format!(
+                "no IAM policy in this {}: no policy document, CloudFormation template or fragment, AWS CLI output, or `aws` command that sets a policy",
+                if file.format == "guide" { "guide" } else { "script" }
+            )
         } else {
             "not an IAM policy document or a CloudFormation template: it has no `Statement` and no `Resources`".to_string()
         };
-        sink.report(Finding::file_level(msg).help(
-            "a policy document is an object with `Version` and `Statement`; a template has `Resources`",
-        ));
+        let help = if file.format == "guide" || file.format == "shell" {
+            "iamlint reads policies in code blocks (JSON, YAML, shell) and `aws` commands; a guide without any has nothing to check"
+        } else {
+            "a policy document is an object with `Version` and `Statement`; a template has `Resources`"
+        };
+        sink.report(Finding::file_level(msg).help(help));
     }
 }

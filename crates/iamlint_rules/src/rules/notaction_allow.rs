@@ -1,7 +1,8 @@
+use crate::rules::words::{plural, thousands};
 use super::grant_support::{self as gs, Scope};
 use crate::{declare_rule, DocContext, Finding, Rule, RuleInfo, Sink};
 use iamlint_catalog::AccessLevel;
-use iamlint_policy::graph::ResourceItem;
+use iamlint_semantic::ResourceItem;
 
 declare_rule! {
     /// ## What it does
@@ -86,15 +87,15 @@ impl Rule for NotactionAllow {
             let listed = if excluded_items == 1 {
                 "the listed pattern".to_string()
             } else {
-                format!("the {} listed patterns", gs::fmt_count(excluded_items))
+                format!("the {} listed patterns", thousands(excluded_items))
             };
             let mut f = Finding::new(
                 gr.actions.key_span,
                 gr.actions.path.clone(),
                 format!(
                     "`Allow` with `NotAction` grants every action but {listed}: {} {where_}, {} of them Permissions management",
-                    gs::plural(granted.len(), "action", "actions"),
-                    gs::fmt_count(pm)
+                    plural(granted.len(), "action", "actions"),
+                    thousands(pm)
                 ),
             )
             .label("everything except these")

@@ -57,7 +57,9 @@ impl Rule for NotprincipalAllow {
     }
 
     fn check_document(&self, cx: &DocContext<'_>, sink: &mut Sink) {
-        if !matches!(cx.doc.kind, PolicyKind::Resource | PolicyKind::Trust) {
+        // role trust policies do not accept `NotPrincipal` at all: that is
+        // `unsupported-by-policy-type`'s finding
+        if cx.doc.kind != PolicyKind::Resource {
             return;
         }
         for st in &cx.doc.statements {

@@ -1,3 +1,4 @@
+use crate::rules::words::{plural, thousands};
 use super::grant_support::{self as gs, Scope};
 use crate::{declare_rule, DocContext, Finding, Rule, RuleInfo, Sink};
 
@@ -56,12 +57,12 @@ impl Rule for NotresourceAllow {
             let listed = if n == 1 {
                 "the listed one".to_string()
             } else {
-                format!("the {} listed", gs::fmt_count(n))
+                format!("the {} listed", thousands(n))
             };
             let what = if gr.effective.len() <= 3 {
                 gs::name_list(cat, &gr.effective, 3)
             } else {
-                gs::plural(gr.effective.len(), "action", "actions")
+                plural(gr.effective.len(), "action", "actions")
             };
             let mut f = Finding::new(
                 list.key_span,

@@ -1,4 +1,3 @@
-use crate::data::sensitive;
 use crate::{declare_rule, DocContext, Finding, Rule, RuleInfo, Sink};
 use iamlint_policy::{Part, Statement, Text};
 use iamlint_syntax::Span;
@@ -16,6 +15,11 @@ declare_rule! {
     /// `repo:*`, `repo:*/*:*`), when the operator is negated (`StringNotEquals`,
     /// `StringNotLike`) or `Null`. Values with CloudFormation intrinsics or placeholders
     /// are taken to pin the subject.
+    ///
+    /// A GitHub subject that is pinned but keeps a wildcard over the repository
+    /// (`repo:my-org/*`) or over the branch (`repo:my-org/app:*`, with no
+    /// `token.actions.githubusercontent.com:ref` condition) is reported at warning, as IAM
+    /// Access Analyzer's "Specific github repo and branch recommended" is.
     ///
     /// ## Why is this bad?
     /// The provider issues tokens to everyone who uses it. For GitHub Actions, any
@@ -92,7 +96,8 @@ impl Rule for OidcTrustUnconditioned {
     }
 
     fn check_document(&self, cx: &DocContext<'_>, sink: &mut Sink) {
-        if cx.doc.kind.is_identity_like() {
+        // an RCP names every principal (`*`) and only restricts
+        if cx.doc.kind.is_identity_like() || cx.doc.kind == iamlint_policy::PolicyKind::Rcp {
             return;
         }
         let Some(web_identity) = cx.catalog().find_action("sts:AssumeRoleWithWebIdentity") else {
@@ -110,14 +115,14 @@ impl Rule for OidcTrustUnconditioned {
                 let Some(host) = oidc_host(value) else {
                     continue;
                 };
-                check(st, value.span, &host, sink);
+                check(cx, st, value.span, &host, sink);
             }
         }
     }
 }
 
-fn check(st: &Statement, span: Span, host: &str, sink: &mut Sink) {
-    let provider = sensitive().oidc_provider(host);
+fn check(cx: &DocContext<'_>, st: &Statement, span: Span, host: &str, sink: &mut Sink) {
+    let provider = cx.data().sensitive().oidc_provider(host);
     let keys: Vec<String> = match provider {
         Some(p) => {
             let subs: Vec<String> = p
@@ -138,6 +143,8 @@ fn check(st: &Statement, span: Span, host: &str, sink: &mut Sink) {
         .map(|p| p.non_narrowing_values.clone())
         .unwrap_or_else(|| vec!["*".to_string()]);
     let mut weak: Vec<(Span, String)> = Vec::new();
+    // GitHub subjects that pin the owner but not one repository, or not its branches
+    let mut broad: Vec<(Span, String, Breadth)> = Vec::new();
     for key in &keys {
         let mut pinned = false;
         if let Some(cond) = &st.condition {
@@ -173,11 +180,21 @@ fn check(st: &Statement, span: Span, host: &str, sink: &mut Sink) {
                         weak.push((entry.values_span, format!("`{s}` matches every subject")))
                     }
                     None if entry.values.is_empty() => {}
-                    None => pinned = true,
+                    None => {
+                        pinned = true;
+                        if host.eq_ignore_ascii_case(GITHUB) {
+                            broad.extend(entry.values.iter().filter_map(|v| {
+                                github_breadth(v.as_literal()?).map(|b| (v.span, v.display(), b))
+                            }));
+                        }
+                    }
                 }
             }
         }
         if pinned {
+            if let Some(f) = broad_github(st, &broad) {
+                sink.report(f);
+            }
             continue;
         }
         let (who, help) = if host.eq_ignore_ascii_case(GITHUB) {
@@ -214,4 +231,68 @@ fn check(st: &Statement, span: Span, host: &str, sink: &mut Sink) {
         // One finding per provider value.
         return;
     }
+}
+
+/// How much of GitHub a pinned subject still lets in.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Breadth {
+    /// `repo:my-org/*`: every repository of an owner (or of a name pattern).
+    Repositories,
+    /// `repo:my-org/app:*`: every branch, tag, environment and pull request of one
+    /// repository.
+    Refs,
+}
+
+/// The breadth of a GitHub `sub` value written as `repo:<owner>/<repo>:<context>`, when
+/// it has a wildcard. Values of other shapes are left alone.
+fn github_breadth(v: &str) -> Option<Breadth> {
+    let rest = v.strip_prefix("repo:")?;
+    let (repo, context) = match rest.split_once(':') {
+        Some((r, c)) => (r, Some(c)),
+        None => (rest, None),
+    };
+    let (_, name) = repo.split_once('/')?;
+    if name.contains(['*', '?']) {
+        return Some(Breadth::Repositories);
+    }
+    match context {
+        Some(c) if c.contains(['*', '?']) => Some(Breadth::Refs),
+        _ => None,
+    }
+}
+
+/// A warning for a GitHub subject that names an owner but not one repository, or one
+/// repository but none of its branches, unless a `:ref` condition pins the branch.
+fn broad_github(st: &Statement, broad: &[(Span, String, Breadth)]) -> Option<Finding> {
+    let ref_pinned = st.condition.as_ref().is_some_and(|c| {
+        c.entries().any(|(clause, e)| {
+            let key = e.key.as_literal().unwrap_or("").to_ascii_lowercase();
+            (key == format!("{GITHUB}:ref") || key == format!("{GITHUB}:job_workflow_ref"))
+                && !clause.operator.negated
+                && e.values.iter().all(|v| {
+                    v.as_literal()
+                        .is_some_and(|s| !s.trim_end_matches('*').is_empty())
+                })
+        })
+    });
+    let (span, value, breadth) = broad
+        .iter()
+        .find(|(_, _, b)| *b == Breadth::Repositories)
+        .or_else(|| broad.iter().find(|_| !ref_pinned))?;
+    let who = match breadth {
+        Breadth::Repositories => "a workflow of any repository it matches, on any branch,",
+        Breadth::Refs => {
+            "a workflow of this repository on any branch, tag or environment, and on pull requests,"
+        }
+    };
+    let mut f = Finding::new(
+        *span,
+        st.path.clone(),
+        format!("the GitHub subject `{value}` has a wildcard: {who} can assume this role"),
+    )
+    .label("wildcard in the subject")
+    .help(format!("name the repository and branch (`repo:<owner>/<repo>:ref:refs/heads/main`) or environment; if the subject cannot hold the branch, pin it with `{GITHUB}:ref`"))
+    .sid(st);
+    f.at_most = Some(crate::Severity::Warning);
+    Some(f)
 }

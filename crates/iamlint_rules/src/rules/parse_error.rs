@@ -35,11 +35,17 @@ impl Rule for ParseError {
 
     fn check_file(&self, cx: &FileContext<'_>, sink: &mut Sink) {
         let Ok(file) = cx.file else { return };
+        // a guide or a script holds several parts: the others are checked
+        let help = if file.kind == iamlint_policy::FileKind::Other {
+            "fix the syntax of this policy; the rest of the file is checked"
+        } else {
+            "fix the syntax; nothing else in this file is checked until it parses"
+        };
         for e in &file.syntax_errors {
             sink.report(
                 Finding::new(e.span, "", e.message.clone())
                     .label("here")
-                    .help("fix the syntax; nothing else in this file is checked until it parses"),
+                    .help(help),
             );
         }
         for i in file

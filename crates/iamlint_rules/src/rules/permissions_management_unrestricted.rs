@@ -1,6 +1,6 @@
 use super::grant_support as gs;
+use iamlint_catalog::ActionSet;
 use crate::{declare_rule, DocContext, Rule, RuleInfo, Sink};
-use iamlint_catalog::AccessLevel;
 
 declare_rule! {
     /// ## What it does
@@ -10,6 +10,13 @@ declare_rule! {
     /// `NotResource`) in an identity policy although they accept a resource type. This is
     /// what cloudsplaining calls resource exposure, derived here from the catalog rather
     /// than from a fixed list.
+    ///
+    /// AWS's labels are corrected where they are wrong, as data with a reason for each
+    /// (`rules/permissions-management-overrides.toml`): actions labelled Permissions
+    /// management that only read (`glue:ListEntities`, `billing:GetResourcePolicy`) are
+    /// left out, and actions labelled Write that share a resource with other accounts or
+    /// everyone (`rds:ModifyDBSnapshotAttribute`, `ec2:ModifyImageAttribute`,
+    /// `ram:CreateResourceShare`) are counted.
     ///
     /// Actions that only work on `*` are not reported. A `Condition` that pins the
     /// resource (a positive test of a resource tag, `aws:ResourceAccount`,
@@ -54,16 +61,34 @@ impl Rule for PermissionsManagementUnrestricted {
         if gs::grants(cx).is_empty() {
             return;
         }
-        let subset = gs::cached_level_set(cx.catalog(), AccessLevel::PermissionsManagement);
+        let subset = cx.data().access_changing_actions();
+        let overrides = cx.data().permissions_management_overrides();
+        let cat = cx.catalog();
+        let relabelled = |set: &ActionSet| {
+            let named: Vec<String> = overrides
+                .exposes
+                .iter()
+                .filter(|o| cat.find_action(&o.action).is_some_and(|a| set.contains(a)))
+                .map(|o| format!("`{}`: {}", o.action, o.reason))
+                .collect();
+            (!named.is_empty()).then(|| {
+                format!(
+                    "AWS labels {} Write, but {}",
+                    if named.len() == 1 { "it" } else { "these" },
+                    named.join("; ")
+                )
+            })
+        };
         gs::report_unrestricted(
             cx,
             sink,
-            &subset,
+            subset,
             &gs::Category {
                 one: "Permissions management action that supports resource-level permissions",
                 many: "Permissions management actions that support resource-level permissions",
                 why: "this lets the principal change who can access any such resource in the account",
                 help: "name the resources these actions may change in `Resource`, in a statement of their own",
+                note: Some(&relabelled),
             },
         );
     }

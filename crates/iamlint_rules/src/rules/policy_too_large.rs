@@ -1,4 +1,5 @@
-use super::structure::{exclusive_branches, first_line, in_branch, thousands};
+use super::structure::{exclusive_branches, first_line, in_branch};
+use super::words::thousands;
 use crate::{declare_rule, FileContext, Finding, Rule, RuleInfo, Sink};
 use iamlint_policy::{Document, ElementList, Part, PolicyKind, Statement, Text};
 use std::collections::BTreeMap;
@@ -15,14 +16,23 @@ declare_rule! {
     /// | inline policies of one user, in total | 2,048 |
     /// | inline policies of one group, in total | 5,120 |
     /// | role trust policy (default; can be raised) | 2,048 |
-    /// | service control policy | 5,120 |
+    /// | service control policy, resource control policy | 5,120 |
+    /// | S3 bucket policy (`AWS::S3::BucketPolicy`) | 20,480 |
+    /// | SQS queue policy (`AWS::SQS::QueuePolicy`) | 8,192 |
+    /// | SNS topic policy (`AWS::SNS::TopicPolicy`) | 30,720 |
+    /// | KMS key policy (`AWS::KMS::Key`) | 32,768 |
+    /// | Secrets Manager resource policy (`AWS::SecretsManager::ResourcePolicy`) | 20,480 |
     ///
     /// CloudFormation documents are measured as the JSON CloudFormation sends (YAML is
     /// converted). Values computed by CloudFormation (`!Ref`, `!Sub` references) are not
     /// counted, so the size is a lower bound and only a document over the quota even
-    /// without them is reported. Resource policies (per-service quotas) and an
-    /// `AWS::IAM::Policy` whose attachment is not known are measured only against the
-    /// largest inline quota (10,240).
+    /// without them is reported. An `AWS::IAM::Policy` whose attachment is not known is
+    /// measured only against the largest inline quota (10,240). Resource policies are
+    /// measured where the template says which resource holds them (the services' quotas
+    /// are in bytes; characters without whitespace are a lower bound of those bytes);
+    /// other resource policies, and plain resource policy files, are not measured.
+    /// Organizations counts every character of an SCP or RCP, whitespace included: the
+    /// count without whitespace is a lower bound there too.
     ///
     /// AWS managed policies are not bound by the customer managed quota (some are over
     /// 90,000 characters): a plain policy file named after one (`ReadOnlyAccess.json`,
@@ -112,9 +122,30 @@ enum Quota {
     GroupInline,
     Trust,
     Scp,
+    Rcp,
     /// Attachment unknown: only the largest inline quota is certain.
     AnyInline,
+    /// A resource policy of a known resource type: (quota, what it is).
+    Resource(usize, &'static str),
 }
+
+/// Resource policy quotas, by the CloudFormation type that holds the policy: (type, bytes,
+/// description). From each service's documentation: Amazon S3 User Guide ("bucket policies
+/// are limited to 20 KB"), Amazon SQS Developer Guide ("Amazon SQS policy quotas": 8,192
+/// bytes), Amazon SNS Developer Guide ("Policy quotas": 30 KB), AWS KMS Developer Guide
+/// ("key policy document ... 32 KB"), AWS Secrets Manager quotas ("resource-based policy":
+/// 20,480 characters).
+const RESOURCE_QUOTAS: &[(&str, usize, &str)] = &[
+    ("AWS::S3::BucketPolicy", 20_480, "S3 bucket policy quota"),
+    ("AWS::SQS::QueuePolicy", 8_192, "SQS queue policy quota"),
+    ("AWS::SNS::TopicPolicy", 30_720, "SNS topic policy quota"),
+    ("AWS::KMS::Key", 32_768, "KMS key policy quota"),
+    (
+        "AWS::SecretsManager::ResourcePolicy",
+        20_480,
+        "Secrets Manager resource policy quota",
+    ),
+];
 
 impl Quota {
     fn limit(self) -> usize {
@@ -122,7 +153,8 @@ impl Quota {
             Quota::Managed => 6_144,
             Quota::RoleInline | Quota::AnyInline => 10_240,
             Quota::UserInline | Quota::Trust => 2_048,
-            Quota::GroupInline | Quota::Scp => 5_120,
+            Quota::GroupInline | Quota::Scp | Quota::Rcp => 5_120,
+            Quota::Resource(n, _) => n,
         }
     }
 
@@ -134,6 +166,8 @@ impl Quota {
             Quota::GroupInline => "quota for a group's inline policies in total",
             Quota::Trust => "role trust policy quota",
             Quota::Scp => "service control policy quota",
+            Quota::Rcp => "resource control policy quota",
+            Quota::Resource(_, what) => what,
             Quota::AnyInline => "largest inline policy quota (a role's, in total)",
         }
     }
@@ -153,6 +187,7 @@ fn quota_of(doc: &Document) -> Option<Quota> {
             PolicyKind::Identity | PolicyKind::Boundary => Some(Quota::Managed),
             PolicyKind::Trust => Some(Quota::Trust),
             PolicyKind::Scp => Some(Quota::Scp),
+            PolicyKind::Rcp => Some(Quota::Rcp),
             PolicyKind::Resource => None,
         };
     };
@@ -167,8 +202,19 @@ fn quota_of(doc: &Document) -> Option<Quota> {
         "AWS::IAM::UserPolicy" => Quota::UserInline,
         "AWS::IAM::GroupPolicy" => Quota::GroupInline,
         "AWS::IAM::Policy" => Quota::AnyInline,
+        // Terraform resource types (iamlint_formats' terraform module)
+        "aws_iam_policy" => Quota::Managed,
+        "aws_iam_role" | "aws_iam_policy_document" if doc.kind == PolicyKind::Trust => Quota::Trust,
+        "aws_iam_role" | "aws_iam_role_policy" => Quota::RoleInline,
+        "aws_iam_user_policy" => Quota::UserInline,
+        "aws_iam_group_policy" => Quota::GroupInline,
+        "aws_iam_policy_document" if doc.kind == PolicyKind::Identity => Quota::AnyInline,
         _ if doc.kind == PolicyKind::Scp => Quota::Scp,
-        _ => return None,
+        _ if doc.kind == PolicyKind::Rcp => Quota::Rcp,
+        t => match RESOURCE_QUOTAS.iter().find(|(rt, ..)| *rt == t) {
+            Some(&(_, n, what)) if doc.kind == PolicyKind::Resource => Quota::Resource(n, what),
+            _ => return None,
+        },
     })
 }
 
@@ -277,7 +323,7 @@ fn is_aws_managed_copy(cx: &FileContext<'_>, doc: &Document) -> bool {
         && std::path::Path::new(&cx.source.name)
             .file_stem()
             .and_then(|s| s.to_str())
-            .is_some_and(crate::data::is_aws_managed_policy_name)
+            .is_some_and(|n| cx.data.is_aws_managed_policy_name(n))
 }
 
 fn single(cx: &FileContext<'_>, doc: &Document, size: Size, quota: Quota) -> Finding {
@@ -296,6 +342,7 @@ fn single(cx: &FileContext<'_>, doc: &Document, size: Size, quota: Quota) -> Fin
     .label("this policy")
     .help(match quota {
         Quota::Trust => "shorten the principal list (an account principal with an `aws:PrincipalArn` condition), or request a higher trust policy quota",
+        Quota::Resource(..) => "a resource has one policy: shorten it by merging statements that share principals and conditions, or by naming principals through `aws:PrincipalOrgID` or `aws:PrincipalArn` conditions instead of long lists",
         _ => "split it into several policies, or merge statements and use wildcards where they do not widen access",
     });
     if size.unresolved {
@@ -305,6 +352,9 @@ fn single(cx: &FileContext<'_>, doc: &Document, size: Size, quota: Quota) -> Fin
     }
     if quota == Quota::Managed && doc.origin.resource.is_none() {
         f = f.note("a plain identity policy file is measured as a customer managed policy; AWS managed policies are exempt from this quota");
+    }
+    if matches!(quota, Quota::Resource(..)) {
+        f = f.note("the service counts bytes, whitespace included: the policy as stored is at least this large");
     }
     if quota == Quota::AnyInline {
         f = f.note("`AWS::IAM::Policy` counts toward the inline quota of every role, user and group it is attached to; users and groups have smaller quotas");
@@ -529,7 +579,7 @@ fn statement_size(st: &Statement) -> Size {
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
-    use iamlint_policy::{load_text, LoadOptions};
+    use iamlint_formats::{load_text, LoadOptions};
 
     fn non_whitespace(s: &str) -> usize {
         s.chars().filter(|c| !c.is_whitespace()).count()

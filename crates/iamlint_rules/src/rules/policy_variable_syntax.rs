@@ -13,7 +13,10 @@ declare_rule! {
     /// - variables in a policy without `Version` or with `2008-10-17`, where every
     ///   variable is plain text;
     /// - `${aws:username}` inside a CloudFormation `!Sub`, where CloudFormation reads it
-    ///   as a reference to a parameter named `aws:username` (write `${!aws:username}`).
+    ///   as a reference to a parameter named `aws:username` (write `${!aws:username}`);
+    /// - a CloudFormation pseudo parameter (`${AWS::AccountId}`) in a string that is not in
+    ///   `!Sub` (or in a policy written as a JSON string without `!Sub`): CloudFormation
+    ///   leaves it as written.
     ///
     /// ## Why is this bad?
     /// A variable that is not substituted is compared as the literal text
@@ -186,6 +189,9 @@ impl Rule for PolicyVariableSyntax {
             for t in &allowed {
                 for lit in literals(t) {
                     for v in scan(lit) {
+                        if matches!(v, Var::Ok(w) if is_pseudo_parameter(w)) {
+                            continue;
+                        }
                         if let Var::Ok(whole) = v {
                             var_count += 1;
                             if first_var.is_none() {
@@ -199,7 +205,10 @@ impl Rule for PolicyVariableSyntax {
             }
             for (t, key) in &outside {
                 for lit in literals(t) {
-                    if let Some(v) = scan(lit).into_iter().next() {
+                    let first = scan(lit)
+                        .into_iter()
+                        .find(|v| !matches!(v, Var::Ok(w) if is_pseudo_parameter(w)));
+                    if let Some(v) = first {
                         let whole = match v {
                             Var::Ok(w) | Var::Unclosed(w) | Var::Spaces(w) | Var::BadDefault(w) => {
                                 w
@@ -220,6 +229,7 @@ impl Rule for PolicyVariableSyntax {
                 }
             }
             sub_references(st, src, sink);
+            literal_pseudo_parameters(st, src, sink);
         }
         if let (Some(why), Some((t, whole, st))) = (old_version, first_var) {
             let others = var_count - 1;
@@ -273,6 +283,49 @@ fn malformed(t: &Text, v: &Var<'_>, src: &str) -> Finding {
     Finding::new(narrow(t, whole, src), t.path.clone(), message)
         .label("malformed variable")
         .help(help)
+}
+
+/// `${AWS::AccountId}`, `${AWS::Region}`: CloudFormation's pseudo parameters (the only
+/// `${...}` with `::`; no condition key has one).
+fn is_pseudo_parameter(whole: &str) -> bool {
+    whole.starts_with("${AWS::")
+}
+
+/// A pseudo parameter written in a string that CloudFormation does not substitute.
+fn literal_pseudo_parameters(st: &Statement, src: &str, sink: &mut Sink) {
+    let lists = [&st.action, &st.resource]
+        .into_iter()
+        .flatten()
+        .flat_map(|l| l.items.iter());
+    let principals = st
+        .principal
+        .iter()
+        .flat_map(|p| p.values.iter().map(|v| &v.value));
+    let conditions = st
+        .condition
+        .iter()
+        .flat_map(|c| c.entries())
+        .flat_map(|(_, e)| e.values.iter());
+    for t in lists.chain(principals).chain(conditions) {
+        for lit in literals(t) {
+            for v in scan(lit) {
+                let Var::Ok(whole) = v else { continue };
+                if !is_pseudo_parameter(whole) {
+                    continue;
+                }
+                sink.report(
+                    Finding::new(
+                        narrow(t, whole, src),
+                        t.path.clone(),
+                        format!("`{whole}` is a CloudFormation pseudo parameter in a string that is not in `Fn::Sub`: CloudFormation leaves it as written, and IAM receives the text `{whole}`, which names no account, Region or partition"),
+                    )
+                    .label("not substituted")
+                    .help("wrap the value in `!Sub` (for a policy written as a JSON string, the whole string), or use `!Ref` in a `!Join`")
+                    .sid(st),
+                );
+            }
+        }
+    }
 }
 
 /// `${aws:username}` inside `!Sub` became a CloudFormation reference named `aws:username`.

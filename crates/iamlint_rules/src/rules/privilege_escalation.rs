@@ -1,8 +1,10 @@
-use crate::data::{escalation_paths, EscalationCategory, EscalationPath};
-use crate::{declare_rule, DocContext, Finding, Rule, RuleInfo, Sink};
+use crate::data::{EscalationCategory, EscalationPath};
+use crate::{declare_rule, DocContext, Finding, PrincipalContext, Rule, RuleInfo, Sink};
+use iamlint_semantic::principal::HeldPolicy;
 use iamlint_catalog::ActionId;
-use iamlint_policy::graph::{ActionItem, StatementGraph};
+use iamlint_matcher::{Glob, GlobOptions};
 use iamlint_policy::{Condition, PolicyKind, Statement};
+use iamlint_semantic::{ActionItem, StatementFacts};
 use iamlint_syntax::Span;
 use std::collections::BTreeMap;
 
@@ -25,9 +27,22 @@ declare_rule! {
     /// Paths granted by the same statements are reported together, at most five findings
     /// per document; the others are listed in a note.
     ///
-    /// Limitations: the document is judged alone. Permissions from other policies of the
-    /// same principal, permissions boundaries, SCPs and resource policies are not known,
-    /// and values with placeholders or CloudFormation intrinsics grant nothing here.
+    /// A path that no single document of the file grants but a user, group or role gets
+    /// from its policies together (an `iam:PassRole` in its inline policy and
+    /// `lambda:CreateFunction` in an attached AWS managed policy, or all of it in one AWS
+    /// managed policy such as `AWSLambdaFullAccess`) is reported for that principal, at
+    /// the element that grants the path's key action (the statement, or the attachment of
+    /// the managed policy), with a secondary label at each other grant. Its permissions
+    /// boundary and unconditional `Deny`s on `*` count; a note says when some of its
+    /// attachments could not be resolved. A path granted only by the policies AWS writes
+    /// for a service to use through its service role (`/service-role/`,
+    /// `/aws-service-role/`, such as `AWSBatchServiceRole`) is not reported for a role
+    /// that only AWS services assume (or whose trust policy the file does not hold).
+    ///
+    /// Limitations: SCPs and resource policies are not known, and values with
+    /// placeholders or CloudFormation intrinsics grant nothing here.
+    ///
+    /// A document with a statement that `full-admin` reports, and a principal that holds such a policy without a permissions boundary, are left to `full-admin`: every path is moot for an administrator.
     ///
     /// ## Why is this bad?
     /// A principal holding these permissions can obtain more than the policy appears to
@@ -67,24 +82,6 @@ const MAX_FINDINGS: usize = 5;
 const MAX_DESCRIBED: usize = 4;
 
 /// The service principals an action's service passes roles to (`iam:PassedToService`).
-/// The action ids of each escalation path (`None` when an action is missing from the
-/// catalog), resolved once per process for the embedded catalog.
-fn path_ids(
-    catalog: &iamlint_catalog::Catalog,
-) -> std::borrow::Cow<'static, [Option<Vec<ActionId>>]> {
-    static EMBEDDED: std::sync::OnceLock<Vec<Option<Vec<ActionId>>>> = std::sync::OnceLock::new();
-    let resolve = || -> Vec<Option<Vec<ActionId>>> {
-        escalation_paths()
-            .iter()
-            .map(|p| p.actions.iter().map(|a| catalog.find_action(a)).collect())
-            .collect()
-    };
-    match catalog.per_process(&EMBEDDED, resolve) {
-        Some(ids) => std::borrow::Cow::Borrowed(ids),
-        None => std::borrow::Cow::Owned(resolve()),
-    }
-}
-
 fn pass_targets(service: &str) -> Vec<String> {
     let known: &[&str] = match service {
         "apprunner" => &[
@@ -153,33 +150,7 @@ fn passed_to_service(cond: Option<&Condition>, services: &[String]) -> PassCheck
 
 /// `*` and `?` wildcard match (IAM string conditions are case-sensitive).
 fn glob_match(pattern: &str, text: &str) -> bool {
-    let p: Vec<char> = pattern.chars().collect();
-    let t: Vec<char> = text.chars().collect();
-    let (mut pi, mut ti) = (0, 0);
-    let (mut star, mut mark) = (None, 0);
-    while ti < t.len() {
-        match p.get(pi) {
-            Some('*') => {
-                star = Some(pi);
-                mark = ti;
-                pi += 1;
-            }
-            Some(c) if *c == '?' || Some(c) == t.get(ti) => {
-                pi += 1;
-                ti += 1;
-            }
-            _ => match star {
-                Some(s) => {
-                    pi = s + 1;
-                    mark += 1;
-                    ti = mark;
-                }
-                None => return false,
-            },
-        }
-    }
-    p.get(pi..)
-        .is_some_and(|rest| rest.iter().all(|c| *c == '*'))
+    Glob::new(pattern, GlobOptions::default()).is_match(text)
 }
 
 /// One statement granting one action of a path.
@@ -197,9 +168,9 @@ struct Grant<'a> {
 
 struct Match<'a> {
     order: usize,
-    path: &'static EscalationPath,
+    path: &'a EscalationPath,
     /// (action name, grant), in the path's order.
-    grants: Vec<(&'static str, Grant<'a>)>,
+    grants: Vec<(&'a str, Grant<'a>)>,
 }
 
 fn category_rank(c: EscalationCategory) -> u8 {
@@ -218,7 +189,7 @@ fn stmt_name(st: &Statement) -> String {
     }
 }
 
-fn grant_span(st: &Statement, g: &StatementGraph, id: ActionId) -> (Span, bool) {
+fn grant_span(st: &Statement, g: &StatementFacts, id: ActionId) -> (Span, bool) {
     let Some(list) = &st.action else {
         return (st.span, false);
     };
@@ -292,13 +263,13 @@ fn matches<'a>(cx: &DocContext<'a>) -> Vec<Match<'a>> {
     let catalog = cx.catalog();
     let denied = cx.denied_everywhere();
     let mut out = Vec::new();
-    let ids = path_ids(catalog);
-    'paths: for (order, path) in escalation_paths().iter().enumerate() {
+    let ids = cx.data().escalation_ids();
+    'paths: for (order, path) in cx.data().escalation_paths().iter().enumerate() {
         // Exact prefilter: a path needs each of its actions allowed by some statement and
         // not denied on everything (the document's net allowed set keeps exactly those
         // that can still have a grant below).
         match ids.get(order) {
-            Some(Some(ids)) if ids.iter().all(|&a| cx.graph.net_allowed.contains(a)) => {}
+            Some(Some(ids)) if ids.iter().all(|&a| cx.facts.net_allowed.contains(a)) => {}
             _ => continue,
         }
         let target = path
@@ -369,8 +340,62 @@ impl Rule for PrivilegeEscalation {
         &Self::INFO
     }
 
+    fn check_principal(&self, cx: &PrincipalContext<'_>, sink: &mut Sink) {
+        // an administrator without a boundary: `full-admin` says it, and every path is moot
+        if cx.def().boundary.is_none() && holds_full_admin(cx) {
+            return;
+        }
+        let found = principal_matches(cx);
+        // a path whose actions are a strict subset of another's is told with that one
+        let kept: Vec<&PMatch<'_>> = found
+            .iter()
+            .filter(|m| {
+                !found
+                    .iter()
+                    .any(|o| strict_subset(&m.path.actions, &o.path.actions))
+            })
+            .collect();
+        let mut groups: BTreeMap<Vec<(u32, u32)>, Vec<&PMatch<'_>>> = BTreeMap::new();
+        for m in kept {
+            let mut key: Vec<(u32, u32)> =
+                m.grants.iter().map(|(_, g)| (g.span.start, g.span.end)).collect();
+            key.sort_unstable();
+            key.dedup();
+            groups.entry(key).or_default().push(m);
+        }
+        let mut groups: Vec<Vec<&PMatch<'_>>> = groups.into_values().collect();
+        for g in &mut groups {
+            g.sort_by_key(|m| (category_rank(m.path.category), usize::MAX - m.path.actions.len(), m.order));
+        }
+        groups.sort_by_key(|g| {
+            g.first()
+                .map(|m| (category_rank(m.path.category), m.order))
+                .unwrap_or((u8::MAX, usize::MAX))
+        });
+        let rest: Vec<&str> = groups
+            .iter()
+            .skip(MAX_FINDINGS)
+            .flatten()
+            .map(|m| m.path.id.as_str())
+            .collect();
+        let shown = groups.len().min(MAX_FINDINGS);
+        for (i, group) in groups.iter().take(MAX_FINDINGS).enumerate() {
+            let rest = if i + 1 == shown { rest.as_slice() } else { &[] };
+            if let Some(f) = principal_finding(cx, group, rest) {
+                sink.report(f);
+            }
+        }
+    }
+
     fn check_document(&self, cx: &DocContext<'_>, sink: &mut Sink) {
         if cx.doc.kind != PolicyKind::Identity {
+            return;
+        }
+        // a statement that allows everything is `full-admin`'s finding, and stands alone
+        if super::grant_support::grants(cx)
+            .iter()
+            .any(|gr| super::grant_support::full_admin(cx.catalog(), gr).is_some())
+        {
             return;
         }
         let found = matches(cx);
@@ -621,9 +646,321 @@ fn finding(group: &[Match<'_>], rest: &[&str]) -> Option<Finding> {
     Some(f)
 }
 
+/// One grant of a path's action among the policies a principal holds.
+struct PGrant<'a> {
+    held: &'a HeldPolicy,
+    st: &'a Statement,
+    /// The statement's action item, or the attachment of the AWS managed policy.
+    span: Span,
+    path: String,
+    conditional: bool,
+    scoped: bool,
+}
+
+struct PMatch<'a> {
+    order: usize,
+    path: &'a EscalationPath,
+    grants: Vec<(&'a str, PGrant<'a>)>,
+}
+
+/// The paths a principal gets from its policies together that no single document of the
+/// file grants (those are reported with the document).
+fn principal_matches<'a>(cx: &PrincipalContext<'a>) -> Vec<PMatch<'a>> {
+    let net = &cx.facts().net_allowed;
+    let ids = cx.data().escalation_ids();
+    let file_documents: Vec<&iamlint_semantic::DocumentFacts> = cx
+        .policies()
+        .filter(|(h, d, _)| h.managed().is_none() && d.kind == PolicyKind::Identity)
+        .map(|(_, _, f)| f)
+        .collect();
+    let service_role = only_services_assume(cx);
+    let mut out = Vec::new();
+    'paths: for (order, path) in cx.data().escalation_paths().iter().enumerate() {
+        let Some(Some(ids)) = ids.get(order) else {
+            continue;
+        };
+        if !ids.iter().all(|&a| net.contains(a)) {
+            continue;
+        }
+        if file_documents
+            .iter()
+            .any(|f| ids.iter().all(|&a| f.net_allowed.contains(a)))
+        {
+            continue;
+        }
+        let target = path
+            .actions
+            .iter()
+            .filter_map(|a| a.split_once(':').map(|(s, _)| s))
+            .find(|s| *s != "iam");
+        let services = target.map(pass_targets);
+        let mut grants = Vec::new();
+        for (action, &id) in path.actions.iter().zip(ids) {
+            let pass = if action.eq_ignore_ascii_case("iam:PassRole") {
+                services.as_deref()
+            } else {
+                None
+            };
+            let mut best: Option<(u8, PGrant<'a>)> = None;
+            for (held, doc, facts) in cx.policies() {
+                for (st, g) in doc.statements.iter().zip(&facts.statements) {
+                    if !st.is_allow() || !g.actions.contains(id) {
+                        continue;
+                    }
+                    if let Some(services) = pass {
+                        if matches!(passed_to_service(st.condition.as_ref(), services), PassCheck::Excludes) {
+                            continue;
+                        }
+                    }
+                    let conditional = st.condition.is_some();
+                    let scoped = !g.resource_is_star;
+                    let rank = u8::from(conditional) * 2 + u8::from(scoped);
+                    if best.as_ref().is_some_and(|(r, _)| *r <= rank) {
+                        continue;
+                    }
+                    let (span, path) = match (held.managed(), held.attached_at()) {
+                        (Some(_), Some((span, p))) => (span, p.to_string()),
+                        _ => (grant_span(st, g, id).0, st.path.clone()),
+                    };
+                    best = Some((
+                        rank,
+                        PGrant {
+                            held,
+                            st,
+                            span,
+                            path,
+                            conditional,
+                            scoped,
+                        },
+                    ));
+                }
+            }
+            let Some((_, grant)) = best else {
+                continue 'paths;
+            };
+            grants.push((action.as_str(), grant));
+        }
+        if service_role && grants.iter().all(|(_, g)| is_service_role_policy(g.held)) {
+            continue;
+        }
+        out.push(PMatch {
+            order,
+            path,
+            grants,
+        });
+    }
+    out
+}
+
+/// An AWS managed policy AWS writes for a service to use through a service role
+/// (`/service-role/`, `/aws-service-role/`).
+fn is_service_role_policy(h: &HeldPolicy) -> bool {
+    h.managed()
+        .and_then(|m| m.arn.as_deref())
+        .is_some_and(|arn| arn.contains(":policy/service-role/") || arn.contains(":policy/aws-service-role/"))
+}
+
+/// Whether the principal is a role that only AWS services assume (or whose trust
+/// policy is not in the file): the escalation paths of the policies AWS writes for
+/// those services are the services' own design, not a path for whoever holds the role.
+fn only_services_assume(cx: &PrincipalContext<'_>) -> bool {
+    let def = cx.def();
+    if def.kind != iamlint_policy::PrincipalKind::Role {
+        return false;
+    }
+    let Some(doc) = def.trust.and_then(|t| cx.principal.file.documents.get(t)) else {
+        return true;
+    };
+    doc.statements
+        .iter()
+        .filter(|s| s.is_allow())
+        .filter_map(|s| s.principal.as_ref())
+        .all(|p| !p.negated && p.values.iter().all(|v| v.principal_type == "Service"))
+}
+
+fn principal_finding(cx: &PrincipalContext<'_>, group: &[&PMatch<'_>], rest: &[&str]) -> Option<Finding> {
+    let head = group.first()?;
+    let path = head.path;
+    let (_, key) = head.grants.get(key_action(path))?;
+    let file = cx.principal.file;
+    // who grants what: one entry per granting element
+    let mut holders: Vec<(Span, &HeldPolicy, Vec<&str>)> = Vec::new();
+    for m in group {
+        for (action, g) in &m.grants {
+            match holders.iter_mut().find(|(s, ..)| *s == g.span) {
+                Some((_, _, names)) => {
+                    if !names.iter().any(|n| n.eq_ignore_ascii_case(action)) {
+                        names.push(action);
+                    }
+                }
+                None => holders.push((g.span, g.held, vec![action])),
+            }
+        }
+    }
+    let combo = code_list(path.actions.iter().map(String::as_str), " + ");
+    let by = if holders.len() == 1 {
+        match holders.first().and_then(|(_, h, _)| h.managed()) {
+            Some(m) => format!("by the AWS managed policy `{}`", m.name),
+            None => "by one of its policies".to_string(),
+        }
+    } else {
+        // one entry per policy (a policy may grant through several elements)
+        let mut by_policy: Vec<(String, Vec<&str>)> = Vec::new();
+        for (_, h, names) in &holders {
+            let d = h.describe(file);
+            match by_policy.iter_mut().find(|(p, _)| *p == d) {
+                Some((_, all)) => all.extend(names.iter().copied()),
+                None => by_policy.push((d, names.clone())),
+            }
+        }
+        let parts: Vec<String> = by_policy
+            .iter()
+            .map(|(d, names)| format!("{} from {d}", code_list(names.iter().copied(), ", ")))
+            .collect();
+        format!("across its policies ({})", parts.join("; "))
+    };
+    let message = if group.len() == 1 {
+        format!(
+            "{} is granted {combo} {by}, which lets a principal {} (privilege-escalation path `{}`, {})",
+            cx.subject(),
+            path.description,
+            path.id,
+            path.category.as_str()
+        )
+    } else {
+        format!(
+            "{} is granted every action of {} documented privilege-escalation paths {by} ({}); for example {combo}, which lets a principal {}",
+            cx.subject(),
+            group.len(),
+            code_list(group.iter().take(6).map(|m| m.path.id.as_str()), ", "),
+            path.description
+        )
+    };
+    let label = |h: &HeldPolicy, names: &[&str]| {
+        let shown = code_list(names.iter().take(4).copied(), ", ");
+        let more = if names.len() > 4 {
+            format!(" and {} more", names.len() - 4)
+        } else {
+            String::new()
+        };
+        match h.managed() {
+            Some(m) => format!("attaches `{}`, which grants {shown}{more}", m.name),
+            None => format!("grants {shown}{more}"),
+        }
+    };
+    let primary = holders
+        .iter()
+        .find(|(s, ..)| *s == key.span)
+        .map(|(_, h, n)| label(h, n))
+        .unwrap_or_default();
+    let mut f = Finding::new(key.span, key.path.clone(), message)
+        .label(primary)
+        .help(help_for(path.category));
+    if key.held.managed().is_none() {
+        f = f.sid(key.st);
+    }
+    for (span, h, names) in holders.iter().filter(|(s, ..)| *s != key.span) {
+        f = f.secondary(*span, label(h, names));
+    }
+    let mut limits = Vec::new();
+    for m in group {
+        for (action, g) in &m.grants {
+            let place = match g.held.managed() {
+                Some(mp) => format!("in `{}`", mp.name),
+                None => stmt_name(g.st),
+            };
+            if g.scoped {
+                limits.push(format!("`{action}` is granted on named resources only ({place})"));
+            }
+            if g.conditional {
+                limits.push(format!("`{action}` is granted under a `Condition` ({place})"));
+            }
+        }
+    }
+    limits.dedup();
+    if !limits.is_empty() {
+        f = f.note(format!(
+            "{}; the path applies only within these limits",
+            limits.join("; ")
+        ));
+    }
+    if group.len() > 1 {
+        for m in group.iter().take(MAX_DESCRIBED) {
+            f = f.note(format!(
+                "`{}` ({}): {} lets a principal {}",
+                m.path.id,
+                m.path.category.as_str(),
+                code_list(m.path.actions.iter().map(String::as_str), " + "),
+                m.path.description
+            ));
+        }
+    }
+    let sources: Vec<&str> = group
+        .iter()
+        .take(MAX_DESCRIBED)
+        .map(|m| m.path.source.as_str())
+        .collect();
+    f = f.note(format!("source: {}", sources.join("; ")));
+    if !rest.is_empty() {
+        f = f.note(format!(
+            "{} granted to {} by other combinations of its policies: {}",
+            if rest.len() == 1 {
+                "1 more documented path is".to_string()
+            } else {
+                format!("{} more documented paths are", rest.len())
+            },
+            cx.subject(),
+            code_list(rest.iter().copied(), ", ")
+        ));
+    }
+    if let Some(note) = cx.incomplete_note() {
+        f = f.note(note);
+    }
+    Some(f)
+}
+
+/// Whether one of the principal's identity policies allows everything (`full-admin`).
+fn holds_full_admin(cx: &PrincipalContext<'_>) -> bool {
+    cx.policies().any(|(_, doc, facts)| {
+        let dcx = cx.doc_context(doc, facts);
+        super::grant_support::grants(&dcx)
+            .iter()
+            .any(|gr| super::grant_support::full_admin(cx.catalog(), gr).is_some())
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::glob_match;
+    use proptest::prelude::*;
+
+    /// The naive oracle: the pattern as an anchored regex (`*` any run, `?` one character,
+    /// case-sensitive).
+    fn oracle(pattern: &str) -> regex::Regex {
+        let mut re = String::from("(?s)^");
+        for c in pattern.chars() {
+            match c {
+                '*' => re.push_str(".*"),
+                '?' => re.push('.'),
+                c => re.push_str(&regex::escape(&c.to_string())),
+            }
+        }
+        re.push('$');
+        regex::Regex::new(&re).unwrap()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        /// `iam:PassedToService` values match services as the regex oracle does.
+        #[test]
+        fn glob_match_agrees_with_a_regex(
+            pattern in "[aB.:*?é]{0,6}",
+            service in "[aAbB.:é]{0,8}",
+        ) {
+            prop_assert_eq!(glob_match(&pattern, &service), oracle(&pattern).is_match(&service));
+        }
+    }
 
     #[test]
     fn glob() {

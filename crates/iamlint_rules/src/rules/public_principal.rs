@@ -1,4 +1,4 @@
-use crate::data::{sensitive, NarrowingConditionKey, PublicPrincipal as PublicData};
+use crate::data::{NarrowingConditionKey, PublicPrincipal as PublicData};
 use crate::{declare_rule, DocContext, Finding, Rule, RuleInfo, Sink};
 use iamlint_policy::{
     ConditionClause, ConditionEntry, PolicyKind, PrincipalBlock, SetQualifier, Statement,
@@ -89,15 +89,20 @@ impl Rule for PublicPrincipal {
     }
 
     fn check_document(&self, cx: &DocContext<'_>, sink: &mut Sink) {
-        if cx.doc.kind.is_identity_like() {
+        // an RCP names every principal (`*`) and only restricts
+        if cx.doc.kind.is_identity_like() || cx.doc.kind == iamlint_policy::PolicyKind::Rcp {
             return;
         }
-        let data = &sensitive().public_principal;
+        let data = &cx.data().sensitive().public_principal;
         for st in &cx.doc.statements {
             if !st.is_allow() {
                 continue;
             }
             let Some(block) = &st.principal else { continue };
+            // a trust policy rejects `NotPrincipal` (`unsupported-by-policy-type`)
+            if block.negated && cx.doc.kind == PolicyKind::Trust {
+                continue;
+            }
             let Some((span, what)) = public_grant(block, cx.doc.kind) else {
                 continue;
             };

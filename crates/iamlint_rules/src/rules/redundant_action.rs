@@ -1,8 +1,8 @@
 use crate::{declare_rule, DocContext, Finding, Rule, RuleInfo, Sink};
 use iamlint_catalog::{ActionId, ActionSet};
 use iamlint_matcher::ActionPattern;
-use iamlint_policy::graph::ActionItem;
 use iamlint_policy::ElementList;
+use iamlint_semantic::ActionItem;
 type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
 
 declare_rule! {
@@ -399,16 +399,16 @@ mod tests {
         fn redundant_items_match_the_pairwise_definition(
             items in prop::collection::vec(item(), 0..16)
         ) {
-            let cat = Catalog::embedded();
+            let cat = &Catalog::embedded();
             let quoted: Vec<String> = items.iter().map(|i| format!("\"{i}\"")).collect();
             let text = format!(
                 r#"{{"Version": "2012-10-17", "Statement": [{{"Effect": "Allow", "Action": [{}], "Resource": "*"}}]}}"#,
                 quoted.join(", ")
             );
-            let file = iamlint_policy::load_text("p.json", &text, &iamlint_policy::LoadOptions::default());
+            let file = iamlint_formats::load_text("p.json", &text, &iamlint_formats::LoadOptions::default());
             let doc = &file.documents[0];
             let st = &doc.statements[0];
-            let g = iamlint_policy::graph::document_graph(cat, doc);
+            let g = iamlint_semantic::Semantic::new(cat).document(doc);
             let list = st.action.as_ref().expect("an Action list");
             prop_assert_eq!(redundant_items(list, &g.statements[0].action_items), pairwise(list));
         }

@@ -1,6 +1,6 @@
 use crate::{declare_rule, DocContext, Finding, Rule, RuleInfo, Sink};
-use iamlint_policy::graph::{ActionItem, ResourceItem, StatementGraph};
 use iamlint_policy::{Condition, PrincipalBlock, Statement};
+use iamlint_semantic::{ActionItem, ResourceItem, StatementFacts};
 use iamlint_syntax::Span;
 
 declare_rule! {
@@ -45,7 +45,7 @@ declare_rule! {
 /// The parts of a statement this rule compares, when all of them are known.
 struct Known<'a> {
     st: &'a Statement,
-    g: &'a StatementGraph,
+    g: &'a StatementFacts,
     /// The smallest action granted: a cheap test before the subset test.
     first: iamlint_catalog::ActionId,
     principal: Option<Vec<(String, String)>>,
@@ -79,7 +79,7 @@ fn condition_key(c: &Condition) -> Option<Vec<(String, String, Vec<String>)>> {
     Some(v)
 }
 
-fn known<'a>(st: &'a Statement, g: &'a StatementGraph) -> Option<Known<'a>> {
+fn known<'a>(st: &'a Statement, g: &'a StatementFacts) -> Option<Known<'a>> {
     if !st.is_allow() || st.action.is_none() {
         return None;
     }

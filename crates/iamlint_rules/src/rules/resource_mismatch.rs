@@ -1,9 +1,8 @@
 use crate::rules::catalog_support::{catalog_date, list_some};
 use crate::{declare_rule, DocContext, Finding, Rule, RuleInfo, Sink};
-use iamlint_catalog::{ActionId, Catalog, ResourceTypeId};
-use iamlint_matcher::{ArnFormat, ArnPattern};
-use iamlint_policy::graph::ResourceItem;
-type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
+use iamlint_catalog::{ActionId, Catalog};
+use iamlint_matcher::ArnPattern;
+use iamlint_semantic::{ResourceItem, Semantic};
 
 declare_rule! {
     /// ## What it does
@@ -52,7 +51,6 @@ impl Rule for ResourceMismatch {
 
     fn check_document(&self, cx: &DocContext<'_>, sink: &mut Sink) {
         let cat = cx.catalog();
-        let mut memo = Memo::default();
         for (st, g) in cx.statements() {
             let (Some(actions), Some(res)) = (&st.action, &st.resource) else {
                 continue;
@@ -78,7 +76,7 @@ impl Rule for ResourceMismatch {
             if patterns.is_empty() || patterns.len() != res.items.len() {
                 continue;
             }
-            if statement_fits(cat, &g.actions, &patterns, &mut memo) {
+            if statement_fits(cx.semantic(), &g.actions, &patterns) {
                 continue;
             }
             sink.report(finding(
@@ -93,173 +91,35 @@ impl Rule for ResourceMismatch {
     }
 }
 
-/// Per document: parsed ARN formats per resource type (for a catalog other than the
-/// embedded one, whose formats are parsed once per process), and verdicts per
-/// (type, pattern).
-#[derive(Default)]
-struct Memo<'a> {
-    formats: HashMap<ResourceTypeId, Vec<ArnFormat>>,
-    named: HashMap<(ResourceTypeId, &'a str), bool>,
-}
-
-/// Exact verdicts "this pattern can name a resource of this type" for the embedded
-/// catalog, kept for the process: the same patterns (`arn:aws:s3:::*`,
-/// `arn:aws:logs:*:*:*`) recur across the files of a run. Bounded.
-struct Verdicts(std::sync::Mutex<VerdictMap>);
-
-#[derive(Default)]
-struct VerdictMap {
-    kept: usize,
-    by_pattern: Option<HashMap<String, HashMap<ResourceTypeId, bool>>>,
-}
-
-static PROCESS_VERDICTS: Verdicts = Verdicts(std::sync::Mutex::new(VerdictMap {
-    kept: 0,
-    by_pattern: None,
-}));
-
-impl Verdicts {
-    /// Verdicts kept at most (over all patterns).
-    const CAPACITY: usize = 1 << 16;
-
-    fn get(&self, cat: &Catalog, rt: ResourceTypeId, pattern: &str) -> Option<bool> {
-        if !cat.is_embedded() {
-            return None;
-        }
-        let map = self.0.lock().ok()?;
-        map.by_pattern.as_ref()?.get(pattern)?.get(&rt).copied()
-    }
-
-    fn keep(&self, cat: &Catalog, rt: ResourceTypeId, pattern: &str, verdict: bool) {
-        if !cat.is_embedded() {
-            return;
-        }
-        let Ok(mut map) = self.0.lock() else { return };
-        if map.kept >= Self::CAPACITY {
-            return;
-        }
-        map.kept += 1;
-        let by_pattern = map.by_pattern.get_or_insert_with(HashMap::default);
-        match by_pattern.get_mut(pattern) {
-            Some(types) => {
-                types.insert(rt, verdict);
-            }
-            None => {
-                let mut types = HashMap::default();
-                types.insert(rt, verdict);
-                by_pattern.insert(pattern.to_owned(), types);
-            }
-        }
-    }
-}
-
-/// The ARN formats of `rt` as [`ArnFormat`]s (lenient, see [`lenient_format`]).
-fn parse_formats(cat: &Catalog, rt: ResourceTypeId) -> Vec<ArnFormat> {
-    cat.resource_type_arn_formats(rt)
-        .filter_map(|f| ArnFormat::parse(&lenient_format(f)).ok())
-        .collect()
-}
-
-fn formats_of<'m>(
-    cat: &Catalog,
-    rt: ResourceTypeId,
-    memo: &'m mut HashMap<ResourceTypeId, Vec<ArnFormat>>,
-) -> &'m [ArnFormat] {
-    static EMBEDDED: std::sync::OnceLock<Vec<std::sync::OnceLock<Vec<ArnFormat>>>> =
-        std::sync::OnceLock::new();
-    let slots = cat.per_process(&EMBEDDED, || {
-        (0..cat.resource_type_count())
-            .map(|_| std::sync::OnceLock::new())
-            .collect()
-    });
-    if let Some(slot) = slots.and_then(|s| s.get(rt as usize)) {
-        return slot.get_or_init(|| parse_formats(cat, rt));
-    }
-    memo.entry(rt).or_insert_with(|| parse_formats(cat, rt))
-}
-
 /// Whether some action of `actions` has a resource type that some pattern can name.
 /// Cheap exact verdicts ([`ArnFormat::quickly_named_by`]) are tried on every pair first:
 /// most statements fit, and a probe usually shows it without any full search.
-fn statement_fits<'a>(
-    cat: &Catalog,
+fn statement_fits(
+    sem: &Semantic<'_>,
     actions: &iamlint_catalog::ActionSet,
-    patterns: &[&'a ArnPattern],
-    memo: &mut Memo<'a>,
+    patterns: &[&ArnPattern],
 ) -> bool {
-    actions
-        .iter()
-        .any(|a| action_fits(cat, a, patterns, memo, true))
-        || actions
-            .iter()
-            .any(|a| action_fits(cat, a, patterns, memo, false))
+    actions.iter().any(|a| action_fits(sem, a, patterns, true))
+        || actions.iter().any(|a| action_fits(sem, a, patterns, false))
 }
 
 /// Whether some pattern can name some resource type of `a`. With `quick`, only cheap
 /// verdicts count: `false` then means "not shown yet".
-fn action_fits<'a>(
-    cat: &Catalog,
-    a: ActionId,
-    patterns: &[&'a ArnPattern],
-    memo: &mut Memo<'a>,
-    quick: bool,
-) -> bool {
+fn action_fits(sem: &Semantic<'_>, a: ActionId, patterns: &[&ArnPattern], quick: bool) -> bool {
+    let cat = sem.catalog();
     let mut any_type = false;
     for r in cat.action_resources(a) {
         any_type = true;
         let rt = r.resource_type;
-        let formats = formats_of(cat, rt, &mut memo.formats);
         // a type without a usable format cannot be judged: count it as a fit
-        if formats.is_empty() {
+        if sem.resource_formats(rt).is_empty() {
             return true;
         }
-        for p in patterns {
-            let key = (rt, p.as_str());
-            let known = memo
-                .named
-                .get(&key)
-                .copied()
-                .or_else(|| PROCESS_VERDICTS.get(cat, rt, p.as_str()));
-            let ok = match known {
-                Some(known) => known,
-                None => {
-                    let verdict = if quick {
-                        // a format named decides it; all formats rejected decide it too
-                        let mut all_rejected = true;
-                        let mut named = false;
-                        for f in formats {
-                            match f.quickly_named_by(p) {
-                                Some(true) => {
-                                    named = true;
-                                    break;
-                                }
-                                Some(false) => {}
-                                None => all_rejected = false,
-                            }
-                        }
-                        if named {
-                            Some(true)
-                        } else if all_rejected {
-                            Some(false)
-                        } else {
-                            None
-                        }
-                    } else {
-                        Some(formats.iter().any(|f| p.can_name(f)))
-                    };
-                    match verdict {
-                        Some(v) => {
-                            memo.named.insert(key, v);
-                            PROCESS_VERDICTS.keep(cat, rt, p.as_str(), v);
-                            v
-                        }
-                        None => false,
-                    }
-                }
-            };
-            if ok {
-                return true;
-            }
+        if patterns
+            .iter()
+            .any(|p| sem.names_type(rt, p, quick) == Some(true))
+        {
+            return true;
         }
     }
     if any_type {
@@ -273,53 +133,10 @@ fn action_fits<'a>(
         .any(|p| service_field_fits(p.as_str(), prefix))
 }
 
-/// Placeholders whose values never contain `/`: for these the format is exact, so
-/// `arn:aws:s3:::b/*` does not name a bucket. Every other placeholder may hold `/`,
-/// because the catalog writes `${ConfigRuleId}`, `${SecretId}`, `${LoadBalancerName}`,
-/// ... where real ARNs have paths (`config-rule/aws-service-rule/x/y`,
-/// `loadbalancer/net/name/id`).
-const NO_SLASH: &[&str] = &[
-    "BucketName",
-    "TableName",
-    "FunctionName",
-    "QueueName",
-    "InstanceId",
-    "VolumeId",
-    "SnapshotId",
-    "ImageId",
-    "SecurityGroupId",
-    "SubnetId",
-    "VpcId",
-    "KeyId",
-];
-
-/// The format with every placeholder not in [`NO_SLASH`] renamed so that the matcher
-/// takes it as path-like (its value may contain `/`).
-fn lenient_format(f: &str) -> String {
-    let mut out = String::with_capacity(f.len() + 16);
-    let mut rest = f;
-    while let Some(i) = rest.find("${") {
-        out.push_str(&rest[..i]);
-        let Some(j) = rest[i..].find('}') else {
-            break;
-        };
-        let name = &rest[i + 2..i + j];
-        out.push_str("${");
-        out.push_str(name);
-        if !NO_SLASH.iter().any(|n| n.eq_ignore_ascii_case(name)) {
-            out.push_str("Path");
-        }
-        out.push('}');
-        rest = &rest[i + j + 1..];
-    }
-    out.push_str(rest);
-    out
-}
-
 /// Whether the item's service field could be `prefix`, or a service sharing its first
 /// characters (`ssm` and `ssmmessages`: the catalog lists no resource types for
 /// `ssmmessages:OpenDataChannel`, which acts on `ssm` sessions).
-fn service_field_fits(pattern: &str, prefix: &str) -> bool {
+pub(crate) fn service_field_fits(pattern: &str, prefix: &str) -> bool {
     let mut fields = pattern.split(':');
     let (Some(_), Some(_), Some(svc)) = (fields.next(), fields.next(), fields.next()) else {
         // not an ARN with a service field (or a segment-ending `*` earlier)

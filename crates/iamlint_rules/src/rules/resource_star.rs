@@ -1,3 +1,4 @@
+use crate::rules::words::{plural, thousands};
 use super::grant_support::{self as gs, Scope};
 use crate::{declare_rule, DocContext, Finding, Rule, RuleInfo, Sink};
 use iamlint_catalog::AccessLevel;
@@ -11,8 +12,10 @@ declare_rule! {
     /// Actions that only work with `Resource: "*"` (the catalog lists no resource type
     /// for them: `ec2:DescribeInstances`, `ecr:GetAuthorizationToken`,
     /// `sts:GetCallerIdentity`, `s3:ListAllMyBuckets`, ...) are never reported: `*` is
-    /// the only value they accept. Actions whose resource types are all optional still
-    /// count as scopable, since naming the resource narrows them. Actions of the List
+    /// the only value they accept. Neither are actions whose only resource type is
+    /// optional (`cloudwatch:PutMetricData` and its `dataset`, `polly:SynthesizeSpeech`
+    /// and its `lexicon`): their requests usually name no resource, and only `*` allows
+    /// those, so naming the resource would break the call. Actions of the List
     /// access level (`ec2:Describe*`, `s3:ListBucket`: they return names and metadata, not
     /// contents) are not counted either, even when they take a resource: `ec2:Describe*`
     /// on `*` is not a finding.
@@ -88,7 +91,7 @@ impl Rule for ResourceStar {
             } else {
                 format!(
                     "`Resource: \"*\"` lets {} actions that support resource-level permissions act on every resource: {}",
-                    gs::fmt_count(n),
+                    thousands(n),
                     gs::name_list(cat, &scopable, 3)
                 )
             };
@@ -107,8 +110,8 @@ impl Rule for ResourceStar {
                 only.subtract(&scopable);
                 let verb = if star_only == 1 { "is" } else { "are" };
                 f = f.note(format!(
-                    "{} of the statement {verb} fine on `*` (they work only with `Resource: \"*\"`, or only list names and metadata): {}",
-                    gs::plural(star_only, "action", "actions"),
+                    "{} of the statement {verb} fine on `*` (they work only with `Resource: \"*\"`, their requests need not name a resource, or they only list names and metadata): {}",
+                    plural(star_only, "action", "actions"),
                     gs::name_list(cat, &only, 3)
                 ));
             }

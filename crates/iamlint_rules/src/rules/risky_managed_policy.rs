@@ -1,5 +1,6 @@
 use super::grant_support as gs;
-use crate::data::{self, AdminGrant};
+use super::principal_support::grant_words;
+use crate::data::AdminGrant;
 use crate::{declare_rule, FileContext, Finding, Rule, RuleInfo, Sink};
 
 declare_rule! {
@@ -9,7 +10,10 @@ declare_rule! {
     /// or any AWS managed policy whose name contains `FullAccess` (compared without
     /// case; `AmazonS3FullAccess`, `AWSLambda_FullAccess`, `service-role/...` paths
     /// included). The lists are `rules/sensitive-actions.toml`
-    /// (`[risky_managed_policies]`) and `rules/admin-like-managed-policies.toml`.
+    /// (`[risky_managed_policies]`) and `rules/admin-like-managed-policies.toml`; a note
+    /// gives what the policy grants, from the AWS managed-policy snapshot. A policy that
+    /// grants every action on every resource (`AdministratorAccess`) attached to a user,
+    /// group or role is reported by `full-admin`, as an error, instead.
     ///
     /// As a `PermissionsBoundary`, a `*FullAccess` policy is a real limit (to one
     /// service), so only boundaries that allow `*` on `*` without a condition
@@ -87,8 +91,8 @@ impl Rule for RiskyManagedPolicy {
         if file.managed_policies.is_empty() {
             return;
         }
-        let risky = &data::sensitive().risky_managed_policies;
-        let admin_like = data::admin_like_managed_policies();
+        let risky = &cx.data.sensitive().risky_managed_policies;
+        let admin_like = cx.data.admin_like_managed_policies();
         for r in &file.managed_policies {
             let Some(name) = gs::aws_managed_policy_name(&r.arn) else {
                 continue;
@@ -96,6 +100,10 @@ impl Rule for RiskyManagedPolicy {
             let admin = admin_like.iter().find(|p| p.name == name);
             let curated = risky.find(&name);
             let boundary = r.property == "PermissionsBoundary";
+            let snapshot = cx.semantic.managed_policy(&r.arn).ok();
+            if !boundary && attached_full_admin(cx, file, r, snapshot.as_deref()) {
+                continue; // `full-admin` reports it
+            }
             let f = if boundary {
                 let limits_nothing =
                     admin.is_some_and(|a| a.grant == AdminGrant::All && !a.conditional);
@@ -153,7 +161,42 @@ impl Rule for RiskyManagedPolicy {
             } else {
                 continue;
             };
+            let f = match &snapshot {
+                Some(m) if !boundary => f.note(format!(
+                    "`{}` grants {}",
+                    m.name,
+                    grant_words(&m.document, &m.facts, None)
+                )),
+                _ => f,
+            };
             sink.report(f);
         }
     }
+}
+
+/// Whether the attachment `r` belongs to a principal and the policy allows every action
+/// on every resource (the `full-admin` rule reports those).
+fn attached_full_admin(
+    cx: &FileContext<'_>,
+    file: &iamlint_policy::PolicyFile,
+    r: &iamlint_policy::ManagedPolicyRef,
+    m: Option<&iamlint_semantic::ManagedDocument>,
+) -> bool {
+    let Some(m) = m else { return false };
+    let of_principal = file
+        .principals
+        .iter()
+        .any(|p| p.attached.iter().any(|a| a.span == r.arn.span));
+    if !of_principal {
+        return false;
+    }
+    let dcx = crate::DocContext {
+        file: cx,
+        doc: &m.document,
+        facts: &m.facts,
+        grants: std::cell::OnceCell::new(),
+    };
+    gs::grants(&dcx)
+        .iter()
+        .any(|gr| gs::full_admin(cx.catalog, gr).is_some())
 }

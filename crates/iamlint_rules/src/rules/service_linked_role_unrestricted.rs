@@ -12,6 +12,8 @@ declare_rule! {
     /// value is not just wildcards; other conditions are mentioned in a note. A `Deny` on
     /// `*` of the action in the same document removes the finding.
     ///
+    /// A statement that `full-admin` reports is not reported again.
+    ///
     /// ## Why is this bad?
     /// A service-linked role gives an AWS service permissions in the account. Creating
     /// the role of any service turns on integrations (and their access to data) that the
@@ -55,6 +57,7 @@ impl Rule for ServiceLinkedRoleUnrestricted {
         for gr in gs::grants(cx) {
             if !gr.effective.contains(create)
                 || gs::has_narrowing_key(gr.st.condition.as_ref(), KEYS)
+                || gs::full_admin(cx.catalog(), gr).is_some()
             {
                 continue;
             }

@@ -1,8 +1,9 @@
+use crate::rules::words::{plural, thousands};
 use super::grant_support as gs;
 use crate::{declare_rule, DocContext, Finding, Rule, RuleInfo, Sink};
 use iamlint_catalog::{AccessLevel, ActionSet};
 use iamlint_matcher::ActionPattern;
-use iamlint_policy::graph::ActionItem;
+use iamlint_semantic::ActionItem;
 
 declare_rule! {
     /// ## What it does
@@ -83,14 +84,14 @@ impl Rule for ServiceWildcard {
                 let pm = gs::count_level(cat, set, AccessLevel::PermissionsManagement);
                 let pm_part = match pm {
                     0 => "none of them Permissions management".to_string(),
-                    _ => format!("{} of them Permissions management", gs::fmt_count(pm)),
+                    _ => format!("{} of them Permissions management", thousands(pm)),
                 };
                 let mut f = Finding::new(
                     t.span,
                     t.path.clone(),
                     format!(
                         "`{raw}` grants all {} of {prefix}, {pm_part}",
-                        gs::plural(total, "action", "actions"),
+                        plural(total, "action", "actions"),
                     ),
                 )
                 .label(format!("every {prefix} action"))
@@ -108,7 +109,7 @@ impl Rule for ServiceWildcard {
                 if granted.len() < total {
                     f = f.note(format!(
                         "a `Deny` on `*` in this document removes {} of them",
-                        gs::fmt_count(total - granted.len())
+                        thousands(total - granted.len())
                     ));
                 }
                 if let Some(note) = gs::condition_note(gr.st.condition.as_ref()) {

@@ -138,31 +138,9 @@ pub(crate) fn is_intrinsic_at(span: Span, src: &str) -> bool {
         || inner.starts_with("Condition\"")
 }
 
-/// `10240` → `10,240`.
-pub(crate) fn thousands(n: usize) -> String {
-    let s = n.to_string();
-    let mut out = String::with_capacity(s.len() + s.len() / 3);
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn thousands_groups_digits() {
-        assert_eq!(thousands(0), "0");
-        assert_eq!(thousands(999), "999");
-        assert_eq!(thousands(1000), "1,000");
-        assert_eq!(thousands(6144), "6,144");
-        assert_eq!(thousands(1234567), "1,234,567");
-    }
 
     #[test]
     fn if_branches_are_exclusive() {

@@ -12,7 +12,9 @@ declare_rule! {
     ///   `graph.facebook.com`, `www.amazon.com`) without
     ///   `sts:AssumeRoleWithWebIdentity`;
     /// - `sts:AssumeRoleWithWebIdentity` or `sts:AssumeRoleWithSAML` for `AWS` or
-    ///   `Service` principals only.
+    ///   `Service` principals only;
+    /// - IAM Roles Anywhere (`rolesanywhere.amazonaws.com`) without all of
+    ///   `sts:AssumeRole`, `sts:TagSession` and `sts:SetSourceIdentity`.
     ///
     /// ## Why is this bad?
     /// Each kind of principal assumes a role through its own API: SAML federation
@@ -179,5 +181,60 @@ impl Rule for TrustActionMismatch {
                 }
             }
         }
+        roles_anywhere(cx, sink);
     }
+}
+
+/// IAM Roles Anywhere assumes a role with `sts:AssumeRole`, `sts:TagSession` and
+/// `sts:SetSourceIdentity` together: a trust policy that allows its service principal
+/// fewer of them (over all its `Allow` statements) makes every credential request fail.
+fn roles_anywhere(cx: &DocContext<'_>, sink: &mut Sink) {
+    const PRINCIPAL: &str = "rolesanywhere.amazonaws.com";
+    const NEEDED: [&str; 3] = ["sts:AssumeRole", "sts:TagSession", "sts:SetSourceIdentity"];
+    let cat = cx.catalog();
+    let mut first: Option<(&iamlint_policy::Statement, &iamlint_policy::Text)> = None;
+    let mut allowed = iamlint_catalog::ActionSet::empty(cat.action_count());
+    for (st, g) in cx.statements() {
+        if !st.is_allow() {
+            continue;
+        }
+        let Some(pb) = st.principal.as_ref().filter(|p| !p.negated) else {
+            continue;
+        };
+        let Some(value) = pb.of_type("Service").find(|v| {
+            v.as_literal()
+                .is_some_and(|s| s.eq_ignore_ascii_case(PRINCIPAL))
+        }) else {
+            continue;
+        };
+        if g.actions_unresolved {
+            return;
+        }
+        first.get_or_insert((st, value));
+        allowed.union_with(&g.actions);
+    }
+    let Some((st, value)) = first else { return };
+    let missing: Vec<String> = NEEDED
+        .iter()
+        .filter(|n| cat.find_action(n).is_some_and(|a| !allowed.contains(a)))
+        .map(|n| format!("`{n}`"))
+        .collect();
+    if missing.is_empty() {
+        return;
+    }
+    let mut f = Finding::new(
+        value.span,
+        value.path.clone(),
+        format!(
+            "IAM Roles Anywhere assumes roles with `sts:AssumeRole`, `sts:TagSession` and `sts:SetSourceIdentity` together, and this policy does not allow it {}: every credential request for the role fails",
+            crate::rules::catalog_support::list_some(&missing, 3)
+        ),
+    )
+    .label("needs three actions")
+    .help("allow `sts:AssumeRole`, `sts:TagSession` and `sts:SetSourceIdentity` to `rolesanywhere.amazonaws.com`, with conditions on `aws:SourceArn` (the trust anchor)")
+    .sid(st);
+    if let Some(a) = &st.action {
+        f = f.secondary(a.span, "the actions allowed");
+    }
+    sink.report(f);
 }

@@ -1,13 +1,14 @@
 use crate::rules::catalog_support::catalog_date;
 use crate::{declare_rule, DocContext, Finding, Rule, RuleInfo, Sink};
 use iamlint_matcher::ExpandError;
-use iamlint_policy::graph::ActionItem;
+use iamlint_semantic::ActionItem;
 
 declare_rule! {
     /// ## What it does
     /// Reports an `Action` or `NotAction` item of a known service that names no action
     /// of the catalog (compared ignoring case), with the closest action of that service
-    /// as a suggestion; and a wildcard pattern that matches no action at all.
+    /// as a suggestion; a wildcard pattern that matches no action at all; and an item
+    /// that is not an action (`GetObject` without its service prefix).
     ///
     /// ## Why is this bad?
     /// The item matches nothing: an `Allow` grants nothing through it, a `Deny` blocks
@@ -18,7 +19,11 @@ declare_rule! {
     /// The catalog is AWS's Service Authorization Reference at the date it was
     /// imported (`iamlint catalog info`); an action announced later is reported until
     /// the catalog is refreshed. Items with placeholders or CloudFormation intrinsics
-    /// are not judged.
+    /// are not judged. This is why an unknown name is a warning where IAM Access Analyzer
+    /// (whose catalog is always current) reports an error: iamlint's verdict is only as
+    /// recent as its catalog, and the message names the catalog's date. An item without
+    /// a `:` between service and name is an error: IAM rejects the policy whatever the
+    /// catalog says.
     ///
     /// ## Example
     /// ```json expect_diagnostic
@@ -38,7 +43,7 @@ declare_rule! {
         code: "IAM108",
         name: "unknown-action",
         group: "correctness",
-        severity: Warning,
+        severity: Error,
         enabled: true,
         summary: "an action, or a wildcard pattern, that matches no action of the catalog",
     }
@@ -75,7 +80,18 @@ impl Rule for UnknownAction {
                         )
                         .label("unknown action");
                         match help_for(cat, action, suggestion.as_deref()) {
-                            Some(h) => f.help(h),
+                            Some((h, instead)) => {
+                                let fix = instead.and_then(|new| {
+                                    crate::fixes::replace_within(
+                                        cx.file.text(),
+                                        text.span,
+                                        text.as_literal()?,
+                                        &new,
+                                        format!("replace with `{new}`"),
+                                    )
+                                });
+                                f.help(h).fix(fix)
+                            }
                             None => f.help(format!(
                                 "check the action's name in the Service Authorization Reference page of `{service}`"
                             )),
@@ -88,9 +104,32 @@ impl Rule for UnknownAction {
                     )
                     .label("matches no action")
                     .help("check the pattern's spelling: `*` and `?` never match across the `:`"),
+                    // not an action at all (`GetObject`, `s3:Get:Object`); empty items and
+                    // policy variables are other rules' findings
+                    ActionItem::Invalid(why)
+                        if text
+                            .as_literal()
+                            .is_some_and(|t| !t.is_empty() && !t.contains("${")) =>
+                    {
+                        let outcome = if text.as_literal().is_some_and(|t| !t.contains(':')) {
+                            "IAM rejects a policy with an action that names no service"
+                        } else {
+                            effect
+                        };
+                        Finding::new(text.span, text.path.clone(), format!("{why}; {outcome}"))
+                            .label("not an action")
+                            .help("write actions as `service:Action`, for example `s3:GetObject`")
+                    }
                     _ => continue,
                 };
-                sink.report(f.sid(st));
+                let mut f = f.sid(st);
+                let rejected = matches!(item, ActionItem::Invalid(_))
+                    && text.as_literal().is_some_and(|t| !t.contains(':'));
+                if !rejected {
+                    // a verdict of the catalog, as recent as its date
+                    f.at_most = Some(crate::Severity::Warning);
+                }
+                sink.report(f);
             }
         }
     }
@@ -121,22 +160,29 @@ const API_TO_ACTION: &[(&str, &str)] = &[
 ];
 
 /// The help line: the IAM action of an API operation, the actions that start with the
-/// name (`kms:ReEncrypt` gives `kms:ReEncrypt*`), or the closest action.
-fn help_for(cat: &iamlint_catalog::Catalog, action: &str, close: Option<&str>) -> Option<String> {
+/// name (`kms:ReEncrypt` gives `kms:ReEncrypt*`), or the closest action; with what to
+/// write instead, when the help names one thing.
+fn help_for(
+    cat: &iamlint_catalog::Catalog,
+    action: &str,
+    close: Option<&str>,
+) -> Option<(String, Option<String>)> {
     if let Some((_, to)) = API_TO_ACTION
         .iter()
         .find(|(from, _)| from.eq_ignore_ascii_case(action))
     {
-        return Some(format!(
-            "`{action}` is an API operation, not an IAM action: it is authorized by `{to}`"
+        return Some((
+            format!("`{action}` is an API operation, not an IAM action: it is authorized by `{to}`"),
+            Some((*to).to_string()),
         ));
     }
     let trimmed = action.trim_end_matches([',', ';', '.', ' ']);
     if trimmed != action {
         if let Some(a) = cat.find_action(trimmed) {
-            return Some(format!(
-                "remove the trailing punctuation: `{}`",
-                cat.action_full_name(a)
+            let name = cat.action_full_name(a);
+            return Some((
+                format!("remove the trailing punctuation: `{name}`"),
+                Some(name),
             ));
         }
     }
@@ -146,12 +192,15 @@ fn help_for(cat: &iamlint_catalog::Catalog, action: &str, close: Option<&str>) -
             .clone()
             .map(|a| format!("`{}`", cat.action_full_name(a)))
             .collect();
-        return Some(format!(
-            "did you mean `{action}*`? it matches {}",
-            crate::rules::catalog_support::list_some(&names, 3)
+        return Some((
+            format!(
+                "did you mean `{action}*`? it matches {}",
+                crate::rules::catalog_support::list_some(&names, 3)
+            ),
+            Some(format!("{action}*")),
         ));
     }
-    close.map(|s| format!("did you mean `{s}`?"))
+    close.map(|s| (format!("did you mean `{s}`?"), Some(s.to_string())))
 }
 
 #[cfg(test)]
@@ -161,7 +210,7 @@ mod tests {
 
     #[test]
     fn api_map_names_catalog_actions_only_on_the_right() {
-        let cat = Catalog::embedded();
+        let cat = &Catalog::embedded();
         for (from, to) in API_TO_ACTION {
             assert!(cat.find_action(to).is_some(), "{to} is not in the catalog");
             assert!(cat.find_action(from).is_none(), "{from} is an IAM action");

@@ -63,13 +63,16 @@ impl Rule for UnknownConditionKey {
                 && !g.actions.is_empty()
                 && g.action_items
                     .iter()
-                    .all(|i| matches!(i, iamlint_policy::graph::ActionItem::Expanded(_)));
+                    .all(|i| matches!(i, iamlint_semantic::ActionItem::Expanded(_)));
             let mut mask: Option<Vec<bool>> = None;
             for (_, entry) in cond.entries() {
                 let Some(key) = entry.key.as_literal() else {
                     continue;
                 };
-                if key.contains("${") || is_empty_template_key(cat, key) {
+                if key.contains("${")
+                    || is_empty_template_key(cat, key)
+                    || crate::rules::deprecated_condition_key::is_replaced(key)
+                {
                     continue;
                 }
                 match cx.lookup_key(key) {

@@ -1,7 +1,7 @@
 use crate::rules::catalog_support::catalog_date;
 use crate::{declare_rule, DocContext, Finding, Rule, RuleInfo, Sink};
 use iamlint_matcher::ExpandError;
-use iamlint_policy::graph::ActionItem;
+use iamlint_semantic::ActionItem;
 
 declare_rule! {
     /// ## What it does
@@ -79,7 +79,16 @@ impl Rule for UnknownService {
                 .note("a prefix missing from the Service Authorization Reference was never a service prefix, or belongs to a retired service")
                 .sid(st);
                 match suggest(cat, written, suggestion.as_deref()) {
-                    Some(s) => f = f.help(format!("did you mean `{s}`?")),
+                    Some(s) => {
+                        let fix = crate::fixes::replace_within(
+                            cx.file.text(),
+                            text.span,
+                            written,
+                            &s,
+                            format!("replace with `{s}`"),
+                        );
+                        f = f.help(format!("did you mean `{s}`?")).fix(fix);
+                    }
                     None => {
                         f = f.help("use a service prefix from the Service Authorization Reference")
                     }
@@ -95,12 +104,7 @@ impl Rule for UnknownService {
 /// (`efs:DescribeMountTargets` gives `elasticfilesystem:DescribeMountTargets`); else the
 /// close prefix with the action as written.
 fn suggest(cat: &iamlint_catalog::Catalog, written: &str, close: Option<&str>) -> Option<String> {
-    // The same mistakes recur across files, and the search reads every action name.
-    static MEMO: iamlint_catalog::EmbeddedMemo<(String, Option<String>), Option<String>> =
-        iamlint_catalog::EmbeddedMemo::new();
-    MEMO.get_or(cat, (written.to_owned(), close.map(str::to_owned)), || {
-        search_suggestion(cat, written, close)
-    })
+    search_suggestion(cat, written, close)
 }
 
 fn search_suggestion(
@@ -116,45 +120,9 @@ fn search_suggestion(
         }
     }
     if !wild && !action.is_empty() {
-        if let [a] = actions_named(cat, action).as_slice() {
+        if let [a] = cat.name_index().named(action).as_slice() {
             return Some(cat.action_full_name(*a));
         }
     }
     close.map(|c| format!("{c}:{action}"))
-}
-
-/// The actions of any service whose name is `name` (case-insensitive). For the embedded
-/// catalog an index (action ids sorted by a hash of the lower-cased name) is built on
-/// first use: only files with an unknown service prefix pay for it.
-fn actions_named(cat: &iamlint_catalog::Catalog, name: &str) -> Vec<iamlint_catalog::ActionId> {
-    use iamlint_catalog::ActionId;
-    static INDEX: std::sync::OnceLock<Vec<(u64, ActionId)>> = std::sync::OnceLock::new();
-    let build = || {
-        let mut index: Vec<(u64, ActionId)> = (0..cat.action_count() as ActionId)
-            .map(|a| (hash_lower(cat.action_name(a)), a))
-            .collect();
-        index.sort_unstable();
-        index
-    };
-    let same = |a: &ActionId| cat.action_name(*a).eq_ignore_ascii_case(name);
-    match cat.per_process(&INDEX, build) {
-        Some(index) => {
-            let h = hash_lower(name);
-            let from = index.partition_point(|(k, _)| *k < h);
-            index[from..]
-                .iter()
-                .take_while(|(k, _)| *k == h)
-                .map(|(_, a)| *a)
-                .filter(same)
-                .collect()
-        }
-        None => (0..cat.action_count() as ActionId).filter(same).collect(),
-    }
-}
-
-/// FNV-1a of the ASCII-lower-cased bytes.
-fn hash_lower(s: &str) -> u64 {
-    s.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
-        (h ^ u64::from(b.to_ascii_lowercase())).wrapping_mul(0x0000_0100_0000_01b3)
-    })
 }

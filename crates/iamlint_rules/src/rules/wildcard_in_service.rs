@@ -1,7 +1,7 @@
-use crate::rules::catalog_support::count;
+use crate::rules::words::plural;
 use crate::{declare_rule, DocContext, Finding, Rule, RuleInfo, Sink};
 use iamlint_matcher::ActionPattern;
-use iamlint_policy::graph::ActionItem;
+use iamlint_semantic::ActionItem;
 
 declare_rule! {
     /// ## What it does
@@ -71,7 +71,7 @@ impl Rule for WildcardInService {
                     Finding::new(
                         text.span,
                         text.path.clone(),
-                        format!("`{s}` has a wildcard in the service prefix `{prefix}`: it matches {} of {} today, and more as AWS adds services", count(n, "action", "actions"), count(services, "service", "services")),
+                        format!("`{s}` has a wildcard in the service prefix `{prefix}`: it matches {} of {} today, and more as AWS adds services", plural(n, "action", "actions"), plural(services, "service", "services")),
                     )
                     .label("wildcard service prefix")
                     .help("list each service's prefix explicitly")

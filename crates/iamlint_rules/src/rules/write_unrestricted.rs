@@ -52,16 +52,17 @@ impl Rule for WriteUnrestricted {
         if gs::grants(cx).is_empty() {
             return;
         }
-        let subset = gs::cached_level_set(cx.catalog(), AccessLevel::Write);
+        let subset = cx.catalog().actions_with_level(AccessLevel::Write);
         gs::report_unrestricted(
             cx,
             sink,
-            &subset,
+            subset,
             &gs::Category {
                 one: "Write action that supports resource-level permissions",
                 many: "Write actions that support resource-level permissions",
                 why: "this lets the principal change or delete any such resource in the account",
                 help: "name the resources these actions may change in `Resource`",
+                note: None,
             },
         );
     }
