@@ -6,9 +6,8 @@
 FROM rust:1-slim-bookworm AS build
 WORKDIR /build
 COPY . .
-# the package holding the binary: the repository root, or crates/iamlint_cli
-RUN if grep -q '^\[package\]' Cargo.toml; then package=.; else package=crates/iamlint_cli; fi \
-    && cargo install --locked --path "$package" --root /out \
+# the repository root is the package holding the binary
+RUN cargo install --locked --path . --root /out \
     && /out/bin/iamlint --version
 
 # -- run: the binary alone on a small base, as an unprivileged user

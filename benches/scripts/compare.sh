@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 runs=${1:-5}
 corpus=${IAMLINT_CORPUS:-../shared/corpus}
-cargo build --release -q -p iamlint_cli
+cargo build --release -q -p iamlint
 bin=target/release/iamlint
 [ -x "${CARGO_TARGET_DIR:-target}/release/iamlint" ] && bin="${CARGO_TARGET_DIR:-target}/release/iamlint"
 echo "iamlint: $($bin --version)   parliament: $(parliament --version 2>&1 | tail -1)"

@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 corpus=${IAMLINT_CORPUS:-../shared/corpus}
-cargo build --release -q -p iamlint_cli
+cargo build --release -q -p iamlint
 bin=${CARGO_TARGET_DIR:-target}/release/iamlint
 tmp=$(mktemp -d)
 "$bin" check --no-config --format json "$corpus/managed" > "$tmp/managed.json" || true

@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 runs=${1:-10}
 corpus=${IAMLINT_CORPUS:-../shared/corpus}
-cargo build --release -q -p iamlint_cli
+cargo build --release -q -p iamlint
 bin=$(pwd)/${CARGO_TARGET_DIR:-target}/release/iamlint
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

@@ -44,12 +44,21 @@ pub struct CheckArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
     pub format: OutputFormat,
-    /// Exit with 1 when a finding is at or above this severity
-    #[arg(long, value_name = "SEVERITY", value_parser = ["error", "warning", "info"])]
+    /// Exit with 1 when a finding is at or above this severity (`never`: findings never
+    /// fail the run)
+    #[arg(long, value_name = "SEVERITY", value_parser = ["error", "warning", "info", "never"])]
     pub fail_on: Option<String>,
+    /// Exit with 0 whatever the findings (as `--fail-on never`); usage and I/O errors still
+    /// exit with 2
+    #[arg(long)]
+    pub exit_zero: bool,
     /// Run only these rules: codes, code prefixes (`IAM2`), names, or `ALL`
     #[arg(long, value_delimiter = ',', value_name = "RULES")]
     pub select: Vec<String>,
+    /// Run these rules as well as the selected ones (rules off by default, such as
+    /// `not-a-policy`): codes, code prefixes or names
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    pub extend_select: Vec<String>,
     /// Skip these rules: codes, code prefixes or names
     #[arg(long, value_delimiter = ',', value_name = "RULES")]
     pub ignore: Vec<String>,
@@ -127,11 +136,20 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, String> {
 
     // Rule selection: command line over configuration.
     let reference_globs = cfg.reference_globs()?;
-    let mut selection = cfg.rule_selection(&args.select, &args.ignore)?;
+    let mut selection = cfg.rule_selection(&args.select, &args.extend_select, &args.ignore)?;
+    // None: findings never fail the run (`--exit-zero`, `--fail-on never`)
     let fail_on = match args.fail_on.as_deref().or(cfg.fail_on.as_deref()) {
-        Some(s) => severity_arg(s, "`fail-on`")?,
-        None => Severity::Warning,
+        _ if args.exit_zero => None,
+        Some(s) if s.eq_ignore_ascii_case("never") => None,
+        Some(s) => Some(severity_arg(s, "`fail-on`")?),
+        None => Some(Severity::Warning),
     };
+    // A named file that holds no policy is reported only when `not-a-policy` runs; else it
+    // is skipped like one a walk passes over (pre-commit names every changed file).
+    let report_non_policy = selection
+        .rules()
+        .iter()
+        .any(|r| r.info().name == "not-a-policy");
     let suppressions = cfg.suppressions()?;
     let exclude = cfg.exclude_set()?;
     let root = cfg.root.clone();
@@ -236,7 +254,10 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, String> {
         let loaded = input::load(i, &load_opts);
         let unreadable = loaded.file.is_err();
         let skipped = match &loaded.file {
-            Ok(f) => !i.is_explicit() && f.kind == iamlint_policy::FileKind::NotAPolicy,
+            Ok(f) => {
+                f.kind == iamlint_policy::FileKind::NotAPolicy
+                    && !(i.is_explicit() && report_non_policy)
+            }
             Err(_) => false,
         };
         if skipped {
@@ -381,7 +402,7 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, String> {
     let code = if io_error {
         2
     } else {
-        u8::try_from(report.exit_code(fail_on)).unwrap_or(1)
+        fail_on.map_or(0, |f| u8::try_from(report.exit_code(f)).unwrap_or(1))
     };
     // The process ends right after: freeing every finding and source one by one would
     // only delay the exit (~2 ms on the managed policies); the OS takes the memory back.

@@ -46,7 +46,7 @@ impl Settings {
         semantic: &Semantic<'_>,
         data: &RuleData<'_>,
     ) -> Result<Settings, String> {
-        let mut selection = cfg.rule_selection(&[], &[])?;
+        let mut selection = cfg.rule_selection(&[], &[], &[])?;
         let mut load = LoadOptions::default();
         for (k, v) in &cfg.vars {
             load.vars.insert(k.clone(), v.clone());

@@ -150,7 +150,8 @@ fn plural(n: usize, one: &str, many: &str) -> String {
     }
 }
 
-/// `3 errors, 2 warnings in 4 files (1 skipped)` or `no problems found in 4 files`.
+/// `3 errors, 2 warnings in 4 files (1 skipped)`, `no problems found in 4 files`, or that
+/// no policy was found (nothing checked).
 pub(crate) fn summary_line(report: &Report) -> String {
     let counts = [
         (report.count(Severity::Error), "error", "errors"),
@@ -163,6 +164,16 @@ pub(crate) fn summary_line(report: &Report) -> String {
         .map(|(n, one, many)| plural(*n, one, many))
         .collect();
     let files = plural(report.files_checked, "file", "files");
+    if parts.is_empty() && report.files_checked == 0 {
+        // not "no problems": nothing was checked, and a CI log should say so
+        return match report.files_skipped {
+            0 => "no policy files found: nothing was checked".to_string(),
+            n => format!(
+                "no policy found: nothing was checked ({} skipped)",
+                plural(n, "file that holds no policy", "files that hold no policy")
+            ),
+        };
+    }
     let mut line = if parts.is_empty() {
         format!("no problems found in {files}")
     } else {

@@ -177,6 +177,7 @@ impl Config {
     pub fn rule_selection(
         &self,
         select: &[String],
+        extend_select: &[String],
         ignore: &[String],
     ) -> Result<RuleSelection, String> {
         let mut severity = BTreeMap::new();
@@ -190,7 +191,13 @@ impl Config {
                 select.to_vec()
             },
             ignore: self.rules.ignore.iter().chain(ignore).cloned().collect(),
-            enable: self.rules.enable.clone(),
+            enable: self
+                .rules
+                .enable
+                .iter()
+                .chain(extend_select)
+                .cloned()
+                .collect(),
             severity,
             inputs: Vec::new(),
         };

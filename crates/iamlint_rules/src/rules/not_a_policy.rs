@@ -3,9 +3,15 @@ use iamlint_policy::FileKind;
 
 declare_rule! {
     /// ## What it does
-    /// Reports a file named on the command line that is neither an IAM policy document
-    /// nor a CloudFormation template (files found by walking a directory are skipped
-    /// silently instead), and an empty file.
+    /// Reports a file named on the command line that holds no policy in any form iamlint
+    /// reads (no policy document, template, guide code block, `aws` command, CLI output or
+    /// Terraform resource), and an empty file.
+    ///
+    /// Off by default: pre-commit, editors and `git diff --name-only | xargs` name every
+    /// changed file, most of which (`package.json`, a workflow) hold no policy, and those
+    /// are skipped like the files a directory walk passes over (the summary counts them).
+    /// Turn it on (`--extend-select not-a-policy`, or `enable = ["not-a-policy"]` in
+    /// `iamlint.toml`) when every file you name must be a policy.
     ///
     /// ## Why is this bad?
     /// You asked for this file to be checked, and nothing in it was.
@@ -14,7 +20,7 @@ declare_rule! {
         name: "not-a-policy",
         group: "syntax",
         severity: Error,
-        enabled: true,
+        enabled: false,
         summary: "a file named explicitly that holds no policy",
     }
 }

@@ -8,12 +8,12 @@ use std::path::{Path, PathBuf};
 
 fn bin() -> Command {
     let mut c = Command::cargo_bin("iamlint").unwrap();
-    c.current_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("../.."));
+    c.current_dir(Path::new(env!("CARGO_MANIFEST_DIR")));
     c
 }
 
 fn templates() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/deploy/templates")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/deploy/templates")
 }
 
 fn run(args: &[&str]) -> (i32, String, String) {

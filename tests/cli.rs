@@ -13,7 +13,7 @@ fn iamlint() -> Command {
 }
 
 fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+    Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf()
 }
 
 const CLEAN: &str = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}]}"#;
@@ -124,7 +124,7 @@ fn bad_files_are_reported_and_the_others_still_checked() {
     let out = String::from_utf8(out).unwrap();
     assert!(out.contains("binary"), "{out}");
     assert!(out.contains("not valid UTF-8"), "{out}");
-    assert!(out.contains("file is empty"), "{out}");
+    assert!(!out.contains("file is empty"), "skipped by default: {out}");
     assert!(out.contains("file not found"), "{out}");
     assert!(
         out.contains("IAM102"),
@@ -192,12 +192,101 @@ fn directory_walk_skips_non_policies_silently_but_explicit_files_are_reported() 
         .assert()
         .code(0)
         .stdout(predicate::str::contains("in 1 file"));
+    // named (as pre-commit names every changed file): skipped, and the summary says that
+    // nothing was checked
     iamlint()
         .current_dir(d.path())
-        .args(["check", "--no-config", "package.json"])
+        .args(["check", "--no-config", "package.json", "k8s.yaml"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains(
+            "no policy found: nothing was checked (2 files that hold no policy skipped)",
+        ));
+    iamlint()
+        .current_dir(d.path())
+        .args(["check", "--no-config", "--format", "compact"])
+        .args(["package.json", "policies/ok.json"])
+        .assert()
+        .code(0)
+        .stdout("");
+    // asked for: every named file must be a policy
+    iamlint()
+        .current_dir(d.path())
+        .args(["check", "--no-config", "--extend-select", "not-a-policy"])
+        .arg("package.json")
         .assert()
         .code(1)
         .stdout(predicate::str::contains("not an IAM policy document"));
+    let empty = write(d.path(), "empty.json", "");
+    iamlint()
+        .args(["check", "--no-config", "--extend-select", "IAM003"])
+        .arg(&empty)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("file is empty"));
+    // an empty directory: nothing found, said so
+    std::fs::create_dir(d.path().join("none")).unwrap();
+    iamlint()
+        .args(["check", "--no-config"])
+        .arg(d.path().join("none"))
+        .assert()
+        .code(0)
+        .stdout("no policy files found: nothing was checked\n");
+}
+
+const ADMIN: &str = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}"#;
+
+#[test]
+fn exit_zero_and_fail_on_never_report_without_failing() {
+    let d = tempfile::tempdir().unwrap();
+    let f = write(d.path(), "admin.json", ADMIN);
+    for flags in [&["--exit-zero"][..], &["--fail-on", "never"]] {
+        iamlint()
+            .args(["check", "--no-config", "--format", "compact"])
+            .args(flags)
+            .arg(&f)
+            .assert()
+            .code(0)
+            .stdout(predicate::str::contains("error[IAM"));
+    }
+    // a usage or I/O error still exits with 2
+    iamlint()
+        .args(["check", "--no-config", "--exit-zero"])
+        .arg(d.path().join("missing.json"))
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn an_option_given_twice_takes_its_last_value() {
+    // pre-commit appends the user's `args` to the hook's entry
+    let d = tempfile::tempdir().unwrap();
+    let f = write(d.path(), "admin.json", ADMIN);
+    iamlint()
+        .args([
+            "check",
+            "--no-config",
+            "--format",
+            "compact",
+            "--format",
+            "github",
+        ])
+        .arg(&f)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::starts_with("::error file="));
+    iamlint()
+        .args([
+            "check",
+            "--no-config",
+            "--fail-on",
+            "error",
+            "--fail-on",
+            "never",
+        ])
+        .arg(&f)
+        .assert()
+        .code(0);
 }
 
 #[test]

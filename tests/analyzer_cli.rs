@@ -11,7 +11,7 @@ fn bin() -> Command {
 
 fn reference_path() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../rules/references/parallelcluster/instance-slurm.json")
+        .join("rules/references/parallelcluster/instance-slurm.json")
 }
 
 const VARS: [&str; 4] = [
@@ -130,7 +130,7 @@ fn builtin_reference_against_itself_is_within() {
         ])
         .arg(
             Path::new(env!("CARGO_MANIFEST_DIR"))
-                .join("../../rules/references/parallelcluster/user-awsbatch.json"),
+                .join("rules/references/parallelcluster/user-awsbatch.json"),
         )
         .assert()
         .code(0);

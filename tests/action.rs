@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 
 fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../..")
+        .to_path_buf()
         .canonicalize()
         .unwrap()
 }

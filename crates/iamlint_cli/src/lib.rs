@@ -1,4 +1,5 @@
-//! The `iamlint` command line.
+//! The `iamlint` command line: the binary (`src/main.rs` of the root package `iamlint`)
+//! calls [`main`].
 
 mod analyze_cmd;
 mod catalog_cmd;
@@ -16,17 +17,16 @@ use iamlint_policy::{PolicyKind, Vars};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-/// mimalloc: the checker allocates many small, short-lived sets and strings per statement;
-/// measured in docs/performance.md.
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 #[derive(Parser)]
 #[command(
     name = "iamlint",
     version,
     about = "Lint AWS IAM policies and check them against least-privilege references",
-    long_about = None
+    long_about = None,
+    // an option given twice takes its last value, as in ruff: a pre-commit user's `args`
+    // come after the hook's entry and override it (`--format github` after the entry's
+    // `--format compact`)
+    args_override_self = true
 )]
 struct Cli {
     #[command(subcommand)]
@@ -121,7 +121,7 @@ enum ManagedCommand {
 #[derive(Subcommand)]
 enum Command {
     /// Lint policies: files, directories (walked, honouring .gitignore) or `-`
-    Check(check::CheckArgs),
+    Check(Box<check::CheckArgs>),
     /// List the catalog actions a pattern matches (`s3:Get*`, `*Object*`, `iam:Pass?ole`)
     Expand {
         /// Action patterns
@@ -227,7 +227,8 @@ enum Command {
     Server,
 }
 
-fn main() -> ExitCode {
+/// Parses the process's arguments and runs the command; the exit code is the process's.
+pub fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => code,
@@ -240,7 +241,7 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<ExitCode, String> {
     match cli.command {
-        Command::Check(args) => check::run(args),
+        Command::Check(args) => check::run(*args),
         Command::Expand {
             patterns,
             not,
