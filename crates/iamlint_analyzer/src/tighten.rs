@@ -22,7 +22,8 @@ pub struct Tightened {
 }
 
 impl Tightened {
-    /// Whether the policy and the reference allow nothing in common.
+    /// Whether the result grants nothing: the policy and the reference allow nothing in
+    /// common when [`Tightened::notes`] is empty, else what they share could not be written.
     pub fn is_empty(&self) -> bool {
         self.allows == 0
     }
@@ -196,6 +197,12 @@ fn resources(
         }
         (neg_s, _) => {
             let (pos, neg) = if neg_s { (&ul, &sl) } else { (&sl, &ul) };
+            // every resource except the `NotResource` list: exactly that list, negated
+            if pos.iter().any(|p| covers(p, &star, vars)) {
+                let mut all: Vec<String> = neg.iter().map(|p| p.text.clone()).collect();
+                all.dedup();
+                return Some((true, all));
+            }
             let out: Vec<String> = pos
                 .iter()
                 .filter(|p| {
@@ -456,6 +463,21 @@ pub fn tighten(
             }
         }
     }
+    // For `AWS` and `Service` principals the federation actions allow nothing: an
+    // expanded `sts:AssumeRole*` keeps only what applies to them.
+    for ((who, _, _, _), _, acts, _) in &mut groups {
+        let federated = who
+            .as_ref()
+            .is_none_or(|(not, ps)| *not || ps.iter().any(|(t, _)| t == "Federated" || t == "*"));
+        if !federated {
+            for name in iamlint_semantic::FEDERATION_ONLY_ACTIONS {
+                if let Some(a) = catalog.find_action(name) {
+                    acts.remove(a);
+                }
+            }
+        }
+    }
+    groups.retain(|g| !g.2.is_empty());
     let mut statements = Vec::new();
     for ((who, neg, res, _), conds, acts, pairs) in &groups {
         let wild = |p: &ActionPattern| {
@@ -472,7 +494,48 @@ pub fn tighten(
             let (k, v) = principal_json(p);
             m.insert(k, v);
         }
-        m.insert("Action".into(), json!(action_list(catalog, acts, &wild)));
+        // a wildcard one side writes within a wildcard of the other is in both exactly, for
+        // today's actions and for those AWS adds later: kept as written, not expanded
+        let mut patterns: Vec<&ActionPattern> = Vec::new();
+        for (si, ui) in pairs {
+            let (Some(s), Some(u)) = (policy.statements.get(*si), reference.statements.get(*ui))
+            else {
+                continue;
+            };
+            if s.not_action || u.not_action {
+                continue;
+            }
+            for p in &s.action_patterns {
+                for q in &u.action_patterns {
+                    let narrow = if q.covers(p) {
+                        p
+                    } else if p.covers(q) {
+                        q
+                    } else {
+                        continue;
+                    };
+                    if !narrow.has_wildcard() || narrow.is_all() {
+                        continue; // literals by canonical name; `*` by `wild` below
+                    }
+                    let exp = iamlint_matcher::expand(catalog, narrow);
+                    // within what is granted (a federation action taken out above is not)
+                    if exp.is_empty() || !exp.is_subset(acts) {
+                        continue;
+                    }
+                    if !patterns.iter().any(|x| x.covers(narrow)) {
+                        patterns.retain(|x| !narrow.covers(x));
+                        patterns.push(narrow);
+                    }
+                }
+            }
+        }
+        let mut rest = acts.clone();
+        for p in &patterns {
+            rest.subtract(&iamlint_matcher::expand(catalog, p));
+        }
+        let mut listed: Vec<String> = patterns.iter().map(|p| p.as_str().to_string()).collect();
+        listed.extend(action_list(catalog, &rest, &wild));
+        m.insert("Action".into(), json!(listed));
         if !res.is_empty() {
             m.insert(
                 if *neg { "NotResource" } else { "Resource" }.into(),

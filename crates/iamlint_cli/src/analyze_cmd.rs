@@ -524,11 +524,19 @@ pub fn tighten(
         eprintln!("note: {n}");
     }
     if t.is_empty() {
-        eprintln!(
-            "error: {} and the reference `{}` allow nothing in common: no policy to write",
-            subject_name(&a, &s),
-            r.name()
-        );
+        if t.notes.is_empty() {
+            eprintln!(
+                "error: {} and the reference `{}` allow nothing in common: no policy to write",
+                subject_name(&a, &s),
+                r.name()
+            );
+        } else {
+            eprintln!(
+                "error: what {} and the reference `{}` allow in common cannot be written as a policy (the notes above say where): no policy to write",
+                subject_name(&a, &s),
+                r.name()
+            );
+        }
         return Ok(ExitCode::from(1));
     }
     print!("{}", t.render(a.file.syntax));

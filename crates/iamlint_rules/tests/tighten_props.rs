@@ -157,7 +157,21 @@ struct Request<'a> {
     secure: bool,
 }
 
+/// A pattern as a regex, compiled once per test thread (thousands of requests per case).
 fn glob(p: &str, arn: bool) -> Regex {
+    thread_local! {
+        static CACHE: std::cell::RefCell<std::collections::HashMap<(String, bool), Regex>> =
+            Default::default();
+    }
+    CACHE.with(|c| {
+        c.borrow_mut()
+            .entry((p.to_string(), arn))
+            .or_insert_with(|| glob_regex(p, arn))
+            .clone()
+    })
+}
+
+fn glob_regex(p: &str, arn: bool) -> Regex {
     let cs: Vec<char> = p.chars().collect();
     let mut re = String::from(if arn { "^" } else { "(?i)^" });
     for (i, c) in cs.iter().enumerate() {
@@ -251,6 +265,12 @@ static SETUP: std::sync::LazyLock<Setup> = std::sync::LazyLock::new(|| Setup {
     catalog: Catalog::embedded(),
 });
 
+/// Built once for every case (the rule data's sets take most of a case's time otherwise).
+static SEMANTIC: std::sync::LazyLock<Semantic<'static>> =
+    std::sync::LazyLock::new(|| Semantic::new(&SETUP.catalog));
+static DATA: std::sync::LazyLock<RuleData<'static>> =
+    std::sync::LazyLock::new(|| RuleData::new(&SETUP.catalog));
+
 /// The error-severity findings of `iamlint check` (default rules) on `text`.
 fn errors(
     semantic: &Semantic<'_>,
@@ -291,8 +311,8 @@ fn load(semantic: &Semantic<'_>, text: &str, kind: PolicyKind, vars: &mut VarTab
 
 fn run(policy: &[St], reference: &[St], trust: bool) -> Result<(), TestCaseError> {
     let catalog = &SETUP.catalog;
-    let semantic = &Semantic::new(catalog);
-    let data = &RuleData::new(catalog);
+    let semantic = &*SEMANTIC;
+    let data = &*DATA;
     let kind = if trust {
         PolicyKind::Trust
     } else {
@@ -307,7 +327,7 @@ fn run(policy: &[St], reference: &[St], trust: bool) -> Result<(), TestCaseError
     let r = load(semantic, &rt, kind, &mut vars);
     let p = load(semantic, &pt, kind, &mut vars);
     let t = tighten(catalog, &p, &r, &vars);
-    if t.is_empty() {
+    if t.is_empty() && t.notes.is_empty() {
         // nothing in common: no request the policy and the reference both allow
         for action in REQUEST_ACTIONS.iter().chain(TRUST_ACTIONS.iter().take(2)) {
             for resource in REQUEST_ARNS {
@@ -326,6 +346,11 @@ fn run(policy: &[St], reference: &[St], trust: bool) -> Result<(), TestCaseError
                 }
             }
         }
+        return Ok(());
+    }
+    if t.is_empty() {
+        // what they share could not be written (said in the notes): nothing is granted,
+        // which is within both
         return Ok(());
     }
     let out = t.to_json();
@@ -382,7 +407,6 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(200))]
 
     #[test]
-    #[ignore = "open failures being fixed: NotResource against a reference, Federated-only actions kept for Service principals"]
     fn tightened_identity_policies_are_valid_and_within_both(
         policy in prop::collection::vec(statement(false), 1..4),
         reference in prop::collection::vec(statement(false), 1..4),
@@ -391,11 +415,60 @@ proptest! {
     }
 
     #[test]
-    #[ignore = "open failures being fixed: NotResource against a reference, Federated-only actions kept for Service principals"]
     fn tightened_trust_policies_are_valid_and_within_both(
         policy in prop::collection::vec(statement(true), 1..3),
         reference in prop::collection::vec(statement(true), 1..3),
     ) {
         run(&policy, &reference, true)?;
     }
+}
+
+fn st(actions: &[usize], not_resource: bool, resources: &[usize], principals: &[usize]) -> St {
+    St {
+        deny: false,
+        actions: actions.to_vec(),
+        not_resource,
+        resources: resources.to_vec(),
+        principals: principals.to_vec(),
+        conditions: Vec::new(),
+    }
+}
+
+/// Found by the properties above: `sts:AssumeRole*` for a `Service` principal was expanded
+/// with the federation actions, which allow nothing for it (`trust-action-mismatch`).
+#[test]
+fn trust_wildcard_for_a_service_keeps_no_federation_action() {
+    let s = st(&[2], false, &[0], &[1]);
+    run(std::slice::from_ref(&s), std::slice::from_ref(&s), true).unwrap();
+}
+
+/// Found by the properties above: `NotResource` against a reference on `*` was left out
+/// ("nothing in common") although it is exactly that `NotResource`.
+#[test]
+fn not_resource_against_every_resource_is_that_not_resource() {
+    run(
+        &[st(&[7], true, &[1], &[0])],
+        &[st(&[7], false, &[0], &[0])],
+        false,
+    )
+    .unwrap();
+}
+
+/// Found by the properties above: `s3:Get*` within `s3:*` was listed action by action,
+/// over the managed-policy size quota; it is kept as written.
+#[test]
+fn a_wildcard_within_the_other_sides_wildcard_is_kept_as_written() {
+    run(
+        &[st(&[1], false, &[0], &[0])],
+        &[st(&[2], false, &[0], &[0])],
+        false,
+    )
+    .unwrap();
+    let catalog = &SETUP.catalog;
+    let mut vars = VarTable::default();
+    let text = |a: usize| policy_json(&[st(&[a], false, &[0], &[0])], false).to_string();
+    let r = load(&SEMANTIC, &text(2), PolicyKind::Identity, &mut vars);
+    let p = load(&SEMANTIC, &text(1), PolicyKind::Identity, &mut vars);
+    let t = tighten(catalog, &p, &r, &vars);
+    assert_eq!(t.document["Statement"][0]["Action"], json!(["s3:Get*"]));
 }

@@ -23,7 +23,7 @@ pub use document::DocumentFacts;
 pub use expand::{expand_action, statement_facts, ActionItem, ResourceItem, StatementFacts};
 pub use keys::{is_provider_prefix, KeyLookup};
 pub use managed::{ManagedDocument, ManagedLookup};
-pub use principal::{PrincipalFacts, TrustFacts};
+pub use principal::{PrincipalFacts, TrustFacts, FEDERATION_ONLY_ACTIONS};
 
 use iamlint_catalog::{Catalog, ResourceTypeId};
 use iamlint_matcher::ArnFormat;

@@ -728,6 +728,12 @@ pub fn describe_conditions(st: &Statement) -> Vec<String> {
 }
 
 /// Who the trust policy `doc` lets assume the role.
+/// The trust-policy actions only federation uses: an identity provider's users call
+/// `AssumeRoleWithSAML` or `AssumeRoleWithWebIdentity`, and only a `Federated` principal
+/// names a provider. For `AWS` and `Service` principals these actions allow nothing.
+pub const FEDERATION_ONLY_ACTIONS: [&str; 2] =
+    ["sts:AssumeRoleWithSAML", "sts:AssumeRoleWithWebIdentity"];
+
 pub fn trust_facts(def: &PrincipalDef, doc: Option<&Document>) -> TrustFacts {
     let mut trustees = Vec::new();
     for st in doc.map(|d| d.statements.as_slice()).unwrap_or_default() {

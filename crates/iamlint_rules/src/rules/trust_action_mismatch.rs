@@ -158,7 +158,7 @@ impl Rule for TrustActionMismatch {
             if federated.is_empty() && has_other {
                 for item in &actions.items {
                     let Some(a) = item.as_literal() else { continue };
-                    if !["sts:AssumeRoleWithWebIdentity", "sts:AssumeRoleWithSAML"]
+                    if !iamlint_semantic::FEDERATION_ONLY_ACTIONS
                         .iter()
                         .any(|n| n.eq_ignore_ascii_case(a))
                     {
