@@ -34,6 +34,7 @@ mod yaml_policy;
 pub use comments::line_comments;
 pub use read::{bytes_to_text, read_text, ReadError};
 pub use structured::{detect_syntax, Structured};
+pub use terraform::ModuleTable;
 
 use iamlint_policy::{
     Attachment, AttachmentTarget, FileKind, IssueKind, ModelIssue, PolicyFile, PolicyKind, Vars,
@@ -53,6 +54,8 @@ pub struct LoadOptions {
     /// Whether a policy a file names by path (`file://trust.json` in an `aws` command)
     /// is read from disk (off where no file may be read, as in the fuzz targets).
     pub read_files: bool,
+    /// The Terraform modules the run has read (each directory's `.tf` files once).
+    pub modules: ModuleTable,
 }
 
 impl Default for LoadOptions {
@@ -63,6 +66,7 @@ impl Default for LoadOptions {
             vars: Vars::new(),
             forced_kind: None,
             read_files: true,
+            modules: ModuleTable::default(),
         }
     }
 }

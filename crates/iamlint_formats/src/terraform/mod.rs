@@ -15,6 +15,8 @@ mod convert;
 mod document;
 mod module;
 mod principals;
+
+pub use module::ModuleTable;
 pub(crate) mod text;
 
 use crate::{Format, Source};
@@ -392,7 +394,13 @@ fn load(src: &Source<'_>) -> PolicyFile {
             return file;
         }
     };
-    let m = Module::new(src.name, text, &body, src.opts.max_file_size);
+    let m = Module::new(
+        src.name,
+        text,
+        &body,
+        src.opts.max_file_size,
+        &src.opts.modules,
+    );
     let mut cv = Conv::new(&m, src.opts, src.name);
     let loaded = extract(&mut cv, &body, &mut file);
     strays(&mut cv, &body, "", &mut file, 0);

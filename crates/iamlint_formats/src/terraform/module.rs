@@ -4,15 +4,50 @@
 
 use hcl_edit::expr::Expression;
 use hcl_edit::structure::{Block, Body, Structure};
-use std::cell::OnceCell;
-use std::path::Path;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock};
 
 /// One `.tf` file of the module.
 pub(crate) struct TfFile {
     /// Its name as iamlint names files (the checked file's directory joined with its name).
     pub name: String,
     pub text: String,
-    body: OnceCell<Option<Body>>,
+    body: OnceLock<Option<Body>>,
+}
+
+/// The `.tf` files of each directory a run reads Terraform from: read once and each parsed
+/// at most once, shared by every file of that module. Without it each file of a directory
+/// read and parsed all the others (quadratic in the directory's size). Per run: it lives
+/// in the run's [`crate::LoadOptions`] (clones share it) and goes with them; it is never
+/// process-wide.
+#[derive(Clone, Default)]
+pub struct ModuleTable(Arc<Mutex<HashMap<PathBuf, DirFiles>>>);
+
+/// The `.tf` files of one directory.
+type DirFiles = Arc<[Arc<TfFile>]>;
+
+impl std::fmt::Debug for ModuleTable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let dirs = self.0.lock().map_or(0, |m| m.len());
+        write!(f, "ModuleTable({dirs} directories)")
+    }
+}
+
+impl ModuleTable {
+    /// The `.tf` files of `dir`, read on the first question about it.
+    fn files(&self, dir: &Path, shown: Option<&Path>, max_size: u64) -> DirFiles {
+        if let Some(f) = self.0.lock().ok().and_then(|m| m.get(dir).cloned()) {
+            return f;
+        }
+        // read outside the lock: two files of one directory asked at once may both read
+        // it, and the first one stored is kept
+        let files = read_dir_tf(dir, shown, max_size);
+        match self.0.lock() {
+            Ok(mut m) => Arc::clone(m.entry(dir.to_path_buf()).or_insert(files)),
+            Err(_) => files,
+        }
+    }
 }
 
 impl TfFile {
@@ -31,7 +66,7 @@ pub(crate) fn parse(text: &str) -> Result<Body, hcl_edit::parser::Error> {
 pub(crate) struct Module<'a> {
     pub text: &'a str,
     pub body: &'a Body,
-    pub siblings: Vec<TfFile>,
+    pub siblings: Vec<Arc<TfFile>>,
 }
 
 /// A block found in the module: the file it is in (`None`: the checked file) and the block.
@@ -43,11 +78,17 @@ pub(crate) struct Found<'m> {
 impl<'a> Module<'a> {
     /// The module of the file `name` (the other `.tf` files of its directory, when `name`
     /// is a file on disk).
-    pub(crate) fn new(name: &str, text: &'a str, body: &'a Body, max_size: u64) -> Module<'a> {
+    pub(crate) fn new(
+        name: &str,
+        text: &'a str,
+        body: &'a Body,
+        max_size: u64,
+        table: &ModuleTable,
+    ) -> Module<'a> {
         Module {
             text,
             body,
-            siblings: siblings(name, max_size),
+            siblings: siblings(name, max_size, table),
         }
     }
 
@@ -63,7 +104,7 @@ impl<'a> Module<'a> {
             .siblings
             .iter()
             .filter(move |f| f.text.contains(needle.as_str()))
-            .filter_map(|f| f.body().map(|b| (f, b)))
+            .filter_map(|f| f.body().map(|b| (&**f, b)))
             .flat_map(|(f, b)| {
                 b.blocks().map(move |block| Found {
                     file: Some(f),
@@ -112,38 +153,46 @@ pub(crate) fn literal(e: &Expression) -> Option<String> {
 }
 
 /// The other `.tf` files of the directory of `name`, read (not parsed), in name order.
-fn siblings(name: &str, max_size: u64) -> Vec<TfFile> {
+fn siblings(name: &str, max_size: u64, table: &ModuleTable) -> Vec<Arc<TfFile>> {
     let path = Path::new(name);
     if !path.is_file() {
         return Vec::new();
     }
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => std::path::PathBuf::from("."),
-    };
+    let shown = path.parent().filter(|d| !d.as_os_str().is_empty());
+    let dir = shown.map_or_else(|| PathBuf::from("."), Path::to_path_buf);
     let own = path.file_name();
-    let Ok(entries) = std::fs::read_dir(&dir) else {
-        return Vec::new();
+    table
+        .files(&dir, shown, max_size)
+        .iter()
+        .filter(|f| Path::new(&f.name).file_name() != own)
+        .cloned()
+        .collect()
+}
+
+/// Every `.tf` file of `dir`, read (not parsed), in name order; named as `dir` was shown.
+fn read_dir_tf(dir: &Path, shown: Option<&Path>, max_size: u64) -> DirFiles {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Arc::new([]);
     };
     let mut paths: Vec<_> = entries
         .filter_map(Result::ok)
         .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|e| e == "tf") && p.file_name() != own && p.is_file())
+        .filter(|p| p.extension().is_some_and(|e| e == "tf") && p.is_file())
         .collect();
     paths.sort();
     paths
         .into_iter()
         .filter_map(|p| {
             let text = crate::read_text(&p, max_size).ok()?;
-            let name = match path.parent() {
-                Some(d) if !d.as_os_str().is_empty() => p.display().to_string(),
-                _ => p.file_name()?.to_string_lossy().into_owned(),
+            let name = match shown {
+                Some(_) => p.display().to_string(),
+                None => p.file_name()?.to_string_lossy().into_owned(),
             };
-            Some(TfFile {
+            Some(Arc::new(TfFile {
                 name,
                 text,
-                body: OnceCell::new(),
-            })
+                body: OnceLock::new(),
+            }))
         })
         .collect()
 }
@@ -169,5 +218,45 @@ pub(crate) fn span_of(e: &impl hcl_edit::Span) -> iamlint_syntax::Span {
             u32::try_from(r.end).unwrap_or(u32::MAX),
         ),
         None => iamlint_syntax::Span::default(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn the_files_of_a_directory_are_read_once_per_run_and_shared() {
+        let d = tempfile::tempdir().unwrap();
+        for n in ["a.tf", "b.tf", "c.tf"] {
+            std::fs::write(d.path().join(n), format!("# {n}\n")).unwrap();
+        }
+        std::fs::write(d.path().join("notes.txt"), "not terraform").unwrap();
+        let table = ModuleTable::default();
+        let name = |n: &str| d.path().join(n).display().to_string();
+        let of_a = siblings(&name("a.tf"), 1 << 20, &table);
+        let of_b = siblings(&name("b.tf"), 1 << 20, &table);
+        let names = |s: &[Arc<TfFile>]| -> Vec<String> {
+            s.iter()
+                .map(|f| {
+                    Path::new(&f.name)
+                        .file_name()
+                        .unwrap()
+                        .to_string_lossy()
+                        .into_owned()
+                })
+                .collect()
+        };
+        assert_eq!(names(&of_a), ["b.tf", "c.tf"]);
+        assert_eq!(names(&of_b), ["a.tf", "c.tf"]);
+        // one directory in the table, and b's c.tf is a's c.tf (read and parsed once)
+        assert_eq!(format!("{table:?}"), "ModuleTable(1 directories)");
+        assert!(Arc::ptr_eq(&of_a[1], &of_b[1]));
+        assert!(of_a[1].body().is_some());
+        // another run (another table) reads the directory again: nothing outlives a run
+        let other = ModuleTable::default();
+        let again = siblings(&name("a.tf"), 1 << 20, &other);
+        assert!(!Arc::ptr_eq(&again[0], &of_a[0]));
     }
 }
