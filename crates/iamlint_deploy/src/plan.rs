@@ -700,8 +700,14 @@ impl Planner<'_> {
             .unwrap_or_default();
         let path = base.join(&url);
         if remote || !path.is_file() {
+            let what = if url.is_empty() {
+                "the nested stack's `TemplateURL` is computed (`!Sub`, `!Join`, a parameter)"
+                    .to_string()
+            } else {
+                format!("nested stack `{url}` is not a local file")
+            };
             self.remark(ti, Some(ri), true, format!(
-                "nested stack `{url}` is not a local file: its resources are unknown (give the template as a local path to include it)"
+                "{what}: its resources are unknown (give the template as a local path to include it)"
             ));
             return;
         }
