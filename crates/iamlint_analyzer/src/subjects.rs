@@ -238,11 +238,30 @@ impl<'s> Analyzed<'s> {
     /// document no principal holds.
     pub fn subjects(&self, vars: &mut VarTable) -> Vec<Subject> {
         let mut out = Vec::new();
+        self.for_each_subject(vars, |s| out.push(s));
+        out
+    }
+
+    /// [`Analyzed::subjects`] one at a time, each dropped after `f` has it: an account dump
+    /// of thousands of roles is never held as policies all at once.
+    pub fn for_each_subject(&self, vars: &mut VarTable, mut f: impl FnMut(Subject)) {
         for i in 0..self.file.principals.len() {
-            out.extend(self.principal_subjects(i, vars));
+            for s in self.principal_subjects(i, vars) {
+                f(s);
+            }
+        }
+        // which documents some principal holds, once (asking `is_held` per document scans
+        // every principal: quadratic on an account dump)
+        let mut held = vec![false; self.file.documents.len()];
+        for p in &self.file.principals {
+            for d in p.documents() {
+                if let Some(h) = held.get_mut(d) {
+                    *h = true;
+                }
+            }
         }
         for (d, doc) in self.file.documents.iter().enumerate() {
-            if self.is_held(d) {
+            if held[d] {
                 continue;
             }
             let Some(policy) = self.document_policy(d, vars) else {
@@ -253,7 +272,7 @@ impl<'s> Analyzed<'s> {
             } else {
                 format!("the policy `{}`", doc.origin.path)
             };
-            out.push(Subject {
+            f(Subject {
                 of: SubjectOf::Document(d),
                 label,
                 kind: doc.kind,
@@ -263,7 +282,6 @@ impl<'s> Analyzed<'s> {
                 instance_profiles: Vec::new(),
             });
         }
-        out
     }
 }
 

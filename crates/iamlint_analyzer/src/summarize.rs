@@ -247,8 +247,19 @@ pub fn summarize(catalog: &Catalog, policy: &Policy, risks: &RiskData) -> Summar
             paths.push((format!("{id}: {name}"), lookup(actions)));
         }
     }
+    // the services the policy grants something of, from its actions (the catalog keeps a
+    // service's actions together): not every service of the catalog asked in turn
+    let mut granted_services = Vec::new();
+    for a in granted.iter() {
+        let svc = catalog.action_service(a);
+        if granted_services.last() != Some(&svc) {
+            granted_services.push(svc);
+        }
+    }
+    granted_services.sort_unstable(); // in the catalog's order, as before
+    granted_services.dedup();
     let mut services = Vec::new();
-    for svc in catalog.services() {
+    for svc in granted_services {
         let range = catalog.service_actions(svc);
         let mut svc_set = ActionSet::empty(n);
         svc_set.insert_range(range.clone());

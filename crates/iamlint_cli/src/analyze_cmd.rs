@@ -303,16 +303,19 @@ fn file_summaries(
 ) -> Result<Vec<Summary>, String> {
     let mut vars = VarTable::default();
     let mut out: Vec<(Option<usize>, Summary)> = Vec::new();
-    for s in subjects(a, principal, &mut vars)? {
+    // one subject at a time: an account dump's thousands of roles are summarized, not all
+    // held as policies first
+    let mut add = |s: Subject| {
         let whole_file = matches!(s.of, SubjectOf::Document(d)
             if a.file.documents.get(d).is_some_and(|d| d.origin.path.is_empty()));
         if let SubjectOf::Trust(i) = s.of {
-            // who may assume the role goes with the role's permissions
+            // who may assume the role goes with the role's permissions (summarized just
+            // before it)
             let t = iamlint_analyzer::summarize(catalog, &s.policy, risks);
-            if let Some((_, owner)) = out.iter_mut().find(|(p, _)| *p == Some(i)) {
+            if let Some((_, owner)) = out.iter_mut().rev().find(|(p, _)| *p == Some(i)) {
                 owner.trusted = t.trusted;
                 owner.instance_profiles = s.instance_profiles;
-                continue;
+                return;
             }
         }
         let mut sum = iamlint_analyzer::summarize(catalog, &s.policy, risks);
@@ -327,6 +330,14 @@ fn file_summaries(
         sum.incomplete = s.incomplete;
         sum.instance_profiles = s.instance_profiles;
         out.push((owner, sum));
+    };
+    match principal {
+        Some(p) => {
+            for s in a.principal_subjects(a.find_principal(p)?, &mut vars) {
+                add(s);
+            }
+        }
+        None => a.for_each_subject(&mut vars, &mut add),
     }
     Ok(out.into_iter().map(|(_, s)| s).collect())
 }

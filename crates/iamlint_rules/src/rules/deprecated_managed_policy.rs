@@ -71,14 +71,14 @@ impl Rule for DeprecatedManagedPolicy {
     /// ARNs attached outside any principal (an SSO permission set's `ManagedPolicies`).
     fn check_file(&self, cx: &FileContext<'_>, sink: &mut Sink) {
         let Ok(file) = cx.file else { return };
+        // looked up, not scanned, per attachment (an account dump has tens of thousands)
+        let of_principals: std::collections::HashSet<iamlint_syntax::Span> = file
+            .principals
+            .iter()
+            .flat_map(|p| p.attached.iter().chain(p.boundary.as_ref()).map(|a| a.span))
+            .collect();
         for r in &file.managed_policies {
-            let of_principal = file.principals.iter().any(|p| {
-                p.attached
-                    .iter()
-                    .chain(p.boundary.as_ref())
-                    .any(|a| a.span == r.arn.span)
-            });
-            if of_principal {
+            if of_principals.contains(&r.arn.span) {
                 continue; // reported with the principal
             }
             let boundary = r.property == "PermissionsBoundary";

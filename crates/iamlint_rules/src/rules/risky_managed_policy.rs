@@ -93,6 +93,15 @@ impl Rule for RiskyManagedPolicy {
         }
         let risky = &cx.data.sensitive().risky_managed_policies;
         let admin_like = cx.data.admin_like_managed_policies();
+        // looked up, not scanned, per attachment: an account dump attaches tens of
+        // thousands of policies to thousands of principals
+        let of_principals: std::collections::HashSet<iamlint_syntax::Span> = file
+            .principals
+            .iter()
+            .flat_map(|p| p.attached.iter().map(|a| a.span))
+            .collect();
+        // whether an attached managed policy grants `*` on `*`: once per policy
+        let mut full_admin: std::collections::HashMap<String, bool> = Default::default();
         for r in &file.managed_policies {
             let Some(name) = gs::aws_managed_policy_name(&r.arn) else {
                 continue;
@@ -101,8 +110,15 @@ impl Rule for RiskyManagedPolicy {
             let curated = risky.find(&name);
             let boundary = r.property == "PermissionsBoundary";
             let snapshot = cx.semantic.managed_policy(&r.arn).ok();
-            if !boundary && attached_full_admin(cx, file, r, snapshot.as_deref()) {
-                continue; // `full-admin` reports it
+            if !boundary && of_principals.contains(&r.arn.span) {
+                let admin = snapshot.as_deref().is_some_and(|m| {
+                    *full_admin
+                        .entry(m.name.clone())
+                        .or_insert_with(|| grants_full_admin(cx, m))
+                });
+                if admin {
+                    continue; // `full-admin` reports it
+                }
             }
             let f = if boundary {
                 let limits_nothing =
@@ -174,22 +190,12 @@ impl Rule for RiskyManagedPolicy {
     }
 }
 
-/// Whether the attachment `r` belongs to a principal and the policy allows every action
-/// on every resource (the `full-admin` rule reports those).
-fn attached_full_admin(
+/// Whether an AWS managed policy of the snapshot allows `*` on `*` (an attachment to a
+/// principal is then `full-admin`'s finding).
+fn grants_full_admin(
     cx: &FileContext<'_>,
-    file: &iamlint_policy::PolicyFile,
-    r: &iamlint_policy::ManagedPolicyRef,
-    m: Option<&iamlint_semantic::ManagedDocument>,
+    m: &iamlint_semantic::ManagedDocument,
 ) -> bool {
-    let Some(m) = m else { return false };
-    let of_principal = file
-        .principals
-        .iter()
-        .any(|p| p.attached.iter().any(|a| a.span == r.arn.span));
-    if !of_principal {
-        return false;
-    }
     let dcx = crate::DocContext {
         file: cx,
         doc: &m.document,
