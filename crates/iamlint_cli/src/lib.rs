@@ -14,7 +14,7 @@ mod overview;
 use clap::{Parser, Subcommand, ValueEnum};
 use iamlint_formats::LoadOptions;
 use iamlint_policy::{PolicyKind, Vars};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[derive(Parser)]
@@ -335,7 +335,8 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
 
 fn inspect(paths: &[PathBuf], format: InspectFormat, load: &LoadArgs) -> Result<ExitCode, String> {
     let opts = load.options()?;
-    let inputs = discover::discover(paths, &|_| false);
+    let root = discover::project_root(None, Path::new("."));
+    let inputs = discover::discover(paths, &|_| false, &root);
     let mut failed = false;
     let mut json_out = Vec::new();
     for i in &inputs {
