@@ -65,7 +65,7 @@ pub fn expand(
     if json_out {
         let actions: Vec<serde_json::Value> = set.iter().map(|a| action_json(catalog, a)).collect();
         let v = json!({"count": actions.len(), "actions": actions});
-        println!(
+        outln!(
             "{}",
             serde_json::to_string_pretty(&v).map_err(|e| e.to_string())?
         );
@@ -77,7 +77,7 @@ pub fn expand(
             out.push_str(catalog.action_name(a));
             out.push('\n');
         }
-        print!("{out}");
+        out!("{out}");
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -119,22 +119,22 @@ pub fn info(catalog: &Catalog, json_out: bool) -> Result<ExitCode, String> {
             "condition_keys": catalog.condition_key_count(),
             "managed_policies": crate::managed_cmd::info_json(&iamlint_managed::ManagedPolicies::embedded()),
         });
-        println!(
+        outln!(
             "{}",
             serde_json::to_string_pretty(&v).map_err(|e| e.to_string())?
         );
     } else {
-        println!("source:          {}", p.source);
-        println!("version:         {}", p.version);
-        println!("data date:       {}", p.data_date);
-        println!("imported:        {}", p.imported_at);
-        println!("licence:         {}", p.licence);
-        println!("sha256:          {}", p.sha256);
-        println!("services:        {}", catalog.service_count());
-        println!("actions:         {}", catalog.action_count());
-        println!("resource types:  {}", catalog.resource_type_count());
-        println!("condition keys:  {}", catalog.condition_key_count());
-        print!(
+        outln!("source:          {}", p.source);
+        outln!("version:         {}", p.version);
+        outln!("data date:       {}", p.data_date);
+        outln!("imported:        {}", p.imported_at);
+        outln!("licence:         {}", p.licence);
+        outln!("sha256:          {}", p.sha256);
+        outln!("services:        {}", catalog.service_count());
+        outln!("actions:         {}", catalog.action_count());
+        outln!("resource types:  {}", catalog.resource_type_count());
+        outln!("condition keys:  {}", catalog.condition_key_count());
+        out!(
             "{}",
             crate::managed_cmd::info_lines(&iamlint_managed::ManagedPolicies::embedded())
         );
@@ -161,43 +161,43 @@ pub fn show(catalog: &Catalog, name: &str, json_out: bool) -> Result<ExitCode, S
         ));
     };
     if json_out {
-        println!(
+        outln!(
             "{}",
             serde_json::to_string_pretty(&action_json(catalog, a)).map_err(|e| e.to_string())?
         );
         return Ok(ExitCode::SUCCESS);
     }
     let s = catalog.action_service(a);
-    println!("{}", catalog.action_full_name(a));
-    println!(
+    outln!("{}", catalog.action_full_name(a));
+    outln!(
         "  service:       {} ({})",
         catalog.service_prefix(s),
         catalog.service_name(s)
     );
-    println!("  access level:  {}", catalog.access_level(a).as_str());
+    outln!("  access level:  {}", catalog.access_level(a).as_str());
     let res: Vec<_> = catalog.action_resources(a).collect();
     if res.is_empty() {
-        println!("  resource types: none (the action only works with `\"Resource\": \"*\"`)");
+        outln!("  resource types: none (the action only works with `\"Resource\": \"*\"`)");
     } else {
-        println!("  resource types:");
+        outln!("  resource types:");
         for r in res {
-            println!(
+            outln!(
                 "    {}{}",
                 catalog.resource_type_name(r.resource_type),
                 if r.required { " (required)" } else { "" }
             );
             for f in catalog.resource_type_arn_formats(r.resource_type) {
-                println!("      {f}");
+                outln!("      {f}");
             }
             let keys: Vec<&str> = r.condition_keys.iter().collect();
             if !keys.is_empty() {
-                println!("      condition keys: {}", keys.join(", "));
+                outln!("      condition keys: {}", keys.join(", "));
             }
         }
     }
     let keys: Vec<&str> = catalog.action_condition_keys(a).collect();
     if !keys.is_empty() {
-        println!("  condition keys:");
+        outln!("  condition keys:");
         for k in keys {
             let ty = catalog
                 .condition_key(k)
@@ -213,12 +213,12 @@ pub fn show(catalog: &Catalog, name: &str, json_out: bool) -> Result<ExitCode, S
                     )
                 })
                 .unwrap_or_default();
-            println!("    {k}  {ty}");
+            outln!("    {k}  {ty}");
         }
     }
     let deps: Vec<&str> = catalog.dependent_actions(a).collect();
     if !deps.is_empty() {
-        println!("  dependent actions: {}", deps.join(", "));
+        outln!("  dependent actions: {}", deps.join(", "));
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -237,19 +237,19 @@ pub fn rules(json_out: bool) -> Result<ExitCode, String> {
                 })
             })
             .collect();
-        println!(
+        outln!(
             "{}",
             serde_json::to_string_pretty(&v).map_err(|e| e.to_string())?
         );
         return Ok(ExitCode::SUCCESS);
     }
-    println!(
+    outln!(
         "{:<7} {:<36} {:<16} {:<8} {:<3} summary",
         "code", "name", "group", "severity", "on"
     );
     for r in rules {
         let i = r.info();
-        println!(
+        outln!(
             "{:<7} {:<36} {:<16} {:<8} {:<3} {}",
             i.code,
             i.name,
@@ -266,6 +266,6 @@ pub fn explain(key: &str) -> Result<ExitCode, String> {
     let Some(r) = iamlint_rules::registry::find_rule(key) else {
         return Err(format!("no rule is named `{key}` (see `iamlint rules`)"));
     };
-    print!("{}", iamlint_rules::docs::rule_page(r.info()));
+    out!("{}", iamlint_rules::docs::rule_page(r.info()));
     Ok(ExitCode::SUCCESS)
 }

@@ -1,6 +1,10 @@
 //! The `iamlint` command line: the binary (`src/main.rs` of the root package `iamlint`)
 //! calls [`main`].
 
+// first: its `outln!` and `out!` are used by the modules after it
+#[macro_use]
+mod out;
+
 mod analyze_cmd;
 mod catalog_cmd;
 mod check;
@@ -230,7 +234,12 @@ enum Command {
 /// Parses the process's arguments and runs the command; the exit code is the process's.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    match run(cli) {
+    let result = run(cli);
+    if let Some(e) = out::failure() {
+        eprintln!("error: cannot write the output: {e}");
+        return ExitCode::from(2);
+    }
+    match result {
         Ok(code) => code,
         Err(msg) => {
             eprintln!("error: {msg}");
@@ -347,7 +356,7 @@ fn inspect(paths: &[PathBuf], format: InspectFormat, load: &LoadArgs) -> Result<
                 eprintln!("error: {}: {e}", loaded.source.name);
             }
             Ok(file) => match format {
-                InspectFormat::Text => print!(
+                InspectFormat::Text => out!(
                     "{}",
                     iamlint_formats::describe::to_text(
                         &loaded.source.name,
@@ -365,7 +374,7 @@ fn inspect(paths: &[PathBuf], format: InspectFormat, load: &LoadArgs) -> Result<
     }
     if format == InspectFormat::Json {
         let v = serde_json::Value::Array(json_out);
-        println!(
+        outln!(
             "{}",
             serde_json::to_string_pretty(&v).map_err(|e| e.to_string())?
         );
