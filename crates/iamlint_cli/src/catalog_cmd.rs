@@ -5,6 +5,70 @@ use iamlint_matcher::{ActionPattern, ExpandError, Glob, GlobOptions};
 use serde_json::json;
 use std::process::ExitCode;
 
+/// `iamlint --version`: the version and the catalog's data date.
+pub fn version_line(catalog: &Catalog) -> String {
+    format!(
+        "{} (AWS catalog {})",
+        env!("CARGO_PKG_VERSION"),
+        catalog.provenance().data_date
+    )
+}
+
+/// `check`: print [`catalog_age_note`] on standard error, for the embedded catalog
+/// (`embedded`; a catalog given with `--catalog` is the user's choice).
+pub fn note_catalog_age(catalog: &Catalog, embedded: bool) {
+    if let Some(note) = embedded.then(|| catalog_age_note(catalog)).flatten() {
+        eprintln!("{note}");
+    }
+}
+
+/// How old the catalog may be before `check` says so, in days.
+pub const CATALOG_AGE_NOTE_DAYS: i64 = 180;
+
+/// A one-line note for `check` when `catalog` (the embedded one) is older than
+/// [`CATALOG_AGE_NOTE_DAYS`]: the actions, resource types and keys AWS added since are
+/// unknown to it. Today is the system's date, or `IAMLINT_TODAY` (`YYYY-MM-DD`, for tests).
+pub fn catalog_age_note(catalog: &Catalog) -> Option<String> {
+    let date = &catalog.provenance().data_date;
+    let data = days_from_date(date)?;
+    let today = match std::env::var("IAMLINT_TODAY") {
+        Ok(t) => days_from_date(&t)?,
+        Err(_) => {
+            let secs = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .ok()?
+                .as_secs();
+            i64::try_from(secs / 86_400).ok()?
+        }
+    };
+    let age = today - data;
+    (age > CATALOG_AGE_NOTE_DAYS).then(|| {
+        format!(
+            "note: the embedded AWS catalog is {age} days old (data of {date}): actions, \
+             resource types and condition keys AWS added since are unknown to it; update \
+             iamlint, or give a newer catalog with `--catalog`"
+        )
+    })
+}
+
+/// Days since 1970-01-01 of a `YYYY-MM-DD` date (the proleptic Gregorian calendar).
+fn days_from_date(s: &str) -> Option<i64> {
+    let mut it = s.trim().splitn(3, '-');
+    let y: i64 = it.next()?.parse().ok()?;
+    let m: i64 = it.next()?.parse().ok()?;
+    let d: i64 = it.next()?.parse().ok()?;
+    if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
+        return None;
+    }
+    // counted from 1 March, so that the leap day ends the year
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let year_of_era = y - era * 400;
+    let day_of_year = (153 * ((m + 9) % 12) + 2) / 5 + d - 1;
+    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    Some(era * 146_097 + day_of_era - 719_468)
+}
+
 fn pattern_error(raw: &str, e: &ExpandError) -> String {
     format!("`{raw}`: {e}")
 }
@@ -224,12 +288,16 @@ pub fn show(catalog: &Catalog, name: &str, json_out: bool) -> Result<ExitCode, S
 }
 
 pub fn rules(json_out: bool) -> Result<ExitCode, String> {
-    let rules = iamlint_rules::registry::all_rules();
+    // by code, whatever the registry's order
+    let mut rules: Vec<&iamlint_report::RuleInfo> = iamlint_rules::registry::all_rules()
+        .iter()
+        .map(|r| r.info())
+        .collect();
+    rules.sort_by_key(|i| i.code);
     if json_out {
         let v: Vec<serde_json::Value> = rules
             .iter()
-            .map(|r| {
-                let i = r.info();
+            .map(|i| {
                 json!({
                     "code": i.code, "name": i.name, "group": i.group,
                     "severity": i.default_severity.as_str(),
@@ -243,22 +311,38 @@ pub fn rules(json_out: bool) -> Result<ExitCode, String> {
         );
         return Ok(ExitCode::SUCCESS);
     }
-    outln!(
-        "{:<7} {:<36} {:<16} {:<8} {:<3} summary",
-        "code", "name", "group", "severity", "on"
-    );
-    for r in rules {
-        let i = r.info();
-        outln!(
-            "{:<7} {:<36} {:<16} {:<8} {:<3} {}",
-            i.code,
-            i.name,
-            i.group,
-            i.default_severity.as_str(),
-            if i.enabled_by_default { "yes" } else { "no" },
-            i.summary
-        );
+    let rows: Vec<[&str; 6]> = rules
+        .iter()
+        .map(|i| {
+            [
+                i.code,
+                i.name,
+                i.group,
+                i.default_severity.as_str(),
+                if i.enabled_by_default { "yes" } else { "no" },
+                i.summary,
+            ]
+        })
+        .collect();
+    let header = ["code", "name", "group", "severity", "on", "summary"];
+    // each column as wide as its widest cell, two spaces between; the last is not padded
+    let mut widths = header.map(str::len);
+    for row in &rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
     }
+    let mut text = String::new();
+    for row in std::iter::once(&header).chain(&rows) {
+        for (c, (cell, w)) in row.iter().zip(widths).enumerate() {
+            text.push_str(cell);
+            if c + 1 < row.len() {
+                text.extend(std::iter::repeat_n(' ', w - cell.chars().count() + 2));
+            }
+        }
+        text.push('\n');
+    }
+    out!("{text}");
     Ok(ExitCode::SUCCESS)
 }
 
@@ -268,4 +352,24 @@ pub fn explain(key: &str) -> Result<ExitCode, String> {
     };
     out!("{}", iamlint_rules::docs::rule_page(r.info()));
     Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn days_from_dates() {
+        assert_eq!(days_from_date("1970-01-01"), Some(0));
+        assert_eq!(days_from_date("2000-03-01"), Some(11_017));
+        assert_eq!(days_from_date("2024-02-29"), Some(19_782));
+        assert_eq!(
+            days_from_date("2027-04-25")
+                .zip(days_from_date("2026-10-27"))
+                .map(|(a, b)| a - b),
+            Some(180)
+        );
+        assert_eq!(days_from_date("2026-13-01"), None);
+        assert_eq!(days_from_date("soon"), None);
+    }
 }

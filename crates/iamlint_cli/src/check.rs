@@ -112,6 +112,7 @@ pub fn catalog(dir: Option<&Path>) -> Result<Catalog, String> {
 
 pub fn run(args: CheckArgs) -> Result<ExitCode, String> {
     let catalog = &catalog(args.catalog.as_deref())?;
+    crate::catalog_cmd::note_catalog_age(catalog, args.catalog.is_none());
     let data = &crate::analyze_cmd::rule_data(catalog);
     let semantic = &iamlint_semantic::Semantic::with_managed(
         catalog,

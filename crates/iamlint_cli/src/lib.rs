@@ -15,7 +15,7 @@ mod input;
 mod managed_cmd;
 mod overview;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use iamlint_formats::LoadOptions;
 use iamlint_policy::{PolicyKind, Vars};
 use std::path::{Path, PathBuf};
@@ -233,7 +233,16 @@ enum Command {
 
 /// Parses the process's arguments and runs the command; the exit code is the process's.
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
+    // the version names the catalog's data date: `iamlint 0.1.0 (AWS catalog 2026-10-27)`
+    let matches = Cli::command()
+        .version(catalog_cmd::version_line(
+            &iamlint_catalog::Catalog::embedded(),
+        ))
+        .get_matches();
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
     let result = run(cli);
     if let Some(e) = out::failure() {
         eprintln!("error: cannot write the output: {e}");
