@@ -85,16 +85,19 @@ fn changelog_and_versions_agree() {
         ws >= versions[0].0,
         "the workspace version {ws:?} is behind the changelog"
     );
-    // the binary says the same
+    // the binary says the same, with the data date of the catalog it embeds
     let out = assert_cmd::Command::cargo_bin("iamlint")
         .unwrap()
         .arg("--version")
         .output()
         .unwrap();
     let printed = String::from_utf8(out.stdout).unwrap();
+    let catalog = iamlint_catalog::Catalog::embedded();
+    let date = &catalog.provenance().data_date;
+    assert_eq!(date.len(), 10, "a YYYY-MM-DD data date: {date:?}");
     assert_eq!(
         printed.trim(),
-        format!("iamlint {}.{}.{}", ws.0, ws.1, ws.2)
+        format!("iamlint {}.{}.{} (AWS catalog {date})", ws.0, ws.1, ws.2)
     );
     // the README's pre-commit example names a tag of a dated (tagged) release the changelog
     // lists, or `main` while there is none: `rev` must name something that exists

@@ -197,7 +197,7 @@ pub fn diff(
         } else {
             serde_json::Value::Array(values)
         };
-        println!(
+        outln!(
             "{}",
             serde_json::to_string_pretty(&doc).map_err(|e| e.to_string())?
         );
@@ -227,28 +227,28 @@ pub fn diff(
                 ..Default::default()
             },
         );
-        print!("{out}");
+        out!("{out}");
         for (s, d) in &compared {
             for n in &d.notes {
-                println!("note: {}:{}:{}: {}", n.file, n.line, n.column, n.message);
+                outln!("note: {}:{}:{}: {}", n.file, n.line, n.column, n.message);
             }
             for i in &s.incomplete {
-                println!("note: {} is incomplete: {i}", s.label);
+                outln!("note: {} is incomplete: {i}", s.label);
             }
         }
         for i in r.incomplete() {
-            println!("note: the reference `{}` is incomplete: {i}", r.name());
+            outln!("note: the reference `{}` is incomplete: {i}", r.name());
         }
         for n in &skipped {
-            println!("note: {n}");
+            outln!("note: {n}");
         }
         for (s, d) in &compared {
             let who = subject_name(&a, s);
             if d.within_reference {
-                println!("{who} is within the reference `{}`", r.name());
+                outln!("{who} is within the reference `{}`", r.name());
             } else {
                 let possible = d.excess.iter().filter(|e| e.possible).count();
-                println!(
+                outln!(
                     "{who} grants beyond the reference `{}`: {} excess grant{}{}",
                     r.name(),
                     d.excess.len(),
@@ -367,7 +367,7 @@ pub fn summarize(
         } else {
             serde_json::Value::Array(v)
         };
-        println!(
+        outln!(
             "{}",
             serde_json::to_string_pretty(&doc).map_err(|e| e.to_string())?
         );
@@ -550,7 +550,7 @@ pub fn tighten(
         }
         return Ok(ExitCode::from(1));
     }
-    print!("{}", t.render(a.file.syntax));
+    out!("{}", t.render(a.file.syntax));
     Ok(ExitCode::SUCCESS)
 }
 
@@ -587,17 +587,17 @@ pub fn references(catalog: &Catalog, json: bool) -> Result<ExitCode, String> {
                 "unpublished": p.unpublished,
             })
         }));
-        println!(
+        outln!(
             "{}",
             serde_json::to_string_pretty(&v).map_err(|e| e.to_string())?
         );
         return Ok(ExitCode::SUCCESS);
     }
     for r in refs {
-        println!("builtin:{:<45} {:<9} {}", r.name, kind_str(r.kind), r.title);
+        outln!("builtin:{:<45} {:<9} {}", r.name, kind_str(r.kind), r.title);
     }
     for p in principals {
-        println!("builtin:{:<45} {:<9} {}", p.name, p.principal, p.title);
+        outln!("builtin:{:<45} {:<9} {}", p.name, p.principal, p.title);
     }
     Ok(ExitCode::SUCCESS)
 }

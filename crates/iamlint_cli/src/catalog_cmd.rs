@@ -5,6 +5,70 @@ use iamlint_matcher::{ActionPattern, ExpandError, Glob, GlobOptions};
 use serde_json::json;
 use std::process::ExitCode;
 
+/// `iamlint --version`: the version and the catalog's data date.
+pub fn version_line(catalog: &Catalog) -> String {
+    format!(
+        "{} (AWS catalog {})",
+        env!("CARGO_PKG_VERSION"),
+        catalog.provenance().data_date
+    )
+}
+
+/// `check`: print [`catalog_age_note`] on standard error, for the embedded catalog
+/// (`embedded`; a catalog given with `--catalog` is the user's choice).
+pub fn note_catalog_age(catalog: &Catalog, embedded: bool) {
+    if let Some(note) = embedded.then(|| catalog_age_note(catalog)).flatten() {
+        eprintln!("{note}");
+    }
+}
+
+/// How old the catalog may be before `check` says so, in days.
+pub const CATALOG_AGE_NOTE_DAYS: i64 = 180;
+
+/// A one-line note for `check` when `catalog` (the embedded one) is older than
+/// [`CATALOG_AGE_NOTE_DAYS`]: the actions, resource types and keys AWS added since are
+/// unknown to it. Today is the system's date, or `IAMLINT_TODAY` (`YYYY-MM-DD`, for tests).
+pub fn catalog_age_note(catalog: &Catalog) -> Option<String> {
+    let date = &catalog.provenance().data_date;
+    let data = days_from_date(date)?;
+    let today = match std::env::var("IAMLINT_TODAY") {
+        Ok(t) => days_from_date(&t)?,
+        Err(_) => {
+            let secs = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .ok()?
+                .as_secs();
+            i64::try_from(secs / 86_400).ok()?
+        }
+    };
+    let age = today - data;
+    (age > CATALOG_AGE_NOTE_DAYS).then(|| {
+        format!(
+            "note: the embedded AWS catalog is {age} days old (data of {date}): actions, \
+             resource types and condition keys AWS added since are unknown to it; update \
+             iamlint, or give a newer catalog with `--catalog`"
+        )
+    })
+}
+
+/// Days since 1970-01-01 of a `YYYY-MM-DD` date (the proleptic Gregorian calendar).
+fn days_from_date(s: &str) -> Option<i64> {
+    let mut it = s.trim().splitn(3, '-');
+    let y: i64 = it.next()?.parse().ok()?;
+    let m: i64 = it.next()?.parse().ok()?;
+    let d: i64 = it.next()?.parse().ok()?;
+    if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
+        return None;
+    }
+    // counted from 1 March, so that the leap day ends the year
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let year_of_era = y - era * 400;
+    let day_of_year = (153 * ((m + 9) % 12) + 2) / 5 + d - 1;
+    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    Some(era * 146_097 + day_of_era - 719_468)
+}
+
 fn pattern_error(raw: &str, e: &ExpandError) -> String {
     format!("`{raw}`: {e}")
 }
@@ -65,7 +129,7 @@ pub fn expand(
     if json_out {
         let actions: Vec<serde_json::Value> = set.iter().map(|a| action_json(catalog, a)).collect();
         let v = json!({"count": actions.len(), "actions": actions});
-        println!(
+        outln!(
             "{}",
             serde_json::to_string_pretty(&v).map_err(|e| e.to_string())?
         );
@@ -77,7 +141,7 @@ pub fn expand(
             out.push_str(catalog.action_name(a));
             out.push('\n');
         }
-        print!("{out}");
+        out!("{out}");
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -119,22 +183,22 @@ pub fn info(catalog: &Catalog, json_out: bool) -> Result<ExitCode, String> {
             "condition_keys": catalog.condition_key_count(),
             "managed_policies": crate::managed_cmd::info_json(&iamlint_managed::ManagedPolicies::embedded()),
         });
-        println!(
+        outln!(
             "{}",
             serde_json::to_string_pretty(&v).map_err(|e| e.to_string())?
         );
     } else {
-        println!("source:          {}", p.source);
-        println!("version:         {}", p.version);
-        println!("data date:       {}", p.data_date);
-        println!("imported:        {}", p.imported_at);
-        println!("licence:         {}", p.licence);
-        println!("sha256:          {}", p.sha256);
-        println!("services:        {}", catalog.service_count());
-        println!("actions:         {}", catalog.action_count());
-        println!("resource types:  {}", catalog.resource_type_count());
-        println!("condition keys:  {}", catalog.condition_key_count());
-        print!(
+        outln!("source:          {}", p.source);
+        outln!("version:         {}", p.version);
+        outln!("data date:       {}", p.data_date);
+        outln!("imported:        {}", p.imported_at);
+        outln!("licence:         {}", p.licence);
+        outln!("sha256:          {}", p.sha256);
+        outln!("services:        {}", catalog.service_count());
+        outln!("actions:         {}", catalog.action_count());
+        outln!("resource types:  {}", catalog.resource_type_count());
+        outln!("condition keys:  {}", catalog.condition_key_count());
+        out!(
             "{}",
             crate::managed_cmd::info_lines(&iamlint_managed::ManagedPolicies::embedded())
         );
@@ -161,43 +225,43 @@ pub fn show(catalog: &Catalog, name: &str, json_out: bool) -> Result<ExitCode, S
         ));
     };
     if json_out {
-        println!(
+        outln!(
             "{}",
             serde_json::to_string_pretty(&action_json(catalog, a)).map_err(|e| e.to_string())?
         );
         return Ok(ExitCode::SUCCESS);
     }
     let s = catalog.action_service(a);
-    println!("{}", catalog.action_full_name(a));
-    println!(
+    outln!("{}", catalog.action_full_name(a));
+    outln!(
         "  service:       {} ({})",
         catalog.service_prefix(s),
         catalog.service_name(s)
     );
-    println!("  access level:  {}", catalog.access_level(a).as_str());
+    outln!("  access level:  {}", catalog.access_level(a).as_str());
     let res: Vec<_> = catalog.action_resources(a).collect();
     if res.is_empty() {
-        println!("  resource types: none (the action only works with `\"Resource\": \"*\"`)");
+        outln!("  resource types: none (the action only works with `\"Resource\": \"*\"`)");
     } else {
-        println!("  resource types:");
+        outln!("  resource types:");
         for r in res {
-            println!(
+            outln!(
                 "    {}{}",
                 catalog.resource_type_name(r.resource_type),
                 if r.required { " (required)" } else { "" }
             );
             for f in catalog.resource_type_arn_formats(r.resource_type) {
-                println!("      {f}");
+                outln!("      {f}");
             }
             let keys: Vec<&str> = r.condition_keys.iter().collect();
             if !keys.is_empty() {
-                println!("      condition keys: {}", keys.join(", "));
+                outln!("      condition keys: {}", keys.join(", "));
             }
         }
     }
     let keys: Vec<&str> = catalog.action_condition_keys(a).collect();
     if !keys.is_empty() {
-        println!("  condition keys:");
+        outln!("  condition keys:");
         for k in keys {
             let ty = catalog
                 .condition_key(k)
@@ -213,23 +277,27 @@ pub fn show(catalog: &Catalog, name: &str, json_out: bool) -> Result<ExitCode, S
                     )
                 })
                 .unwrap_or_default();
-            println!("    {k}  {ty}");
+            outln!("    {k}  {ty}");
         }
     }
     let deps: Vec<&str> = catalog.dependent_actions(a).collect();
     if !deps.is_empty() {
-        println!("  dependent actions: {}", deps.join(", "));
+        outln!("  dependent actions: {}", deps.join(", "));
     }
     Ok(ExitCode::SUCCESS)
 }
 
 pub fn rules(json_out: bool) -> Result<ExitCode, String> {
-    let rules = iamlint_rules::registry::all_rules();
+    // by code, whatever the registry's order
+    let mut rules: Vec<&iamlint_report::RuleInfo> = iamlint_rules::registry::all_rules()
+        .iter()
+        .map(|r| r.info())
+        .collect();
+    rules.sort_by_key(|i| i.code);
     if json_out {
         let v: Vec<serde_json::Value> = rules
             .iter()
-            .map(|r| {
-                let i = r.info();
+            .map(|i| {
                 json!({
                     "code": i.code, "name": i.name, "group": i.group,
                     "severity": i.default_severity.as_str(),
@@ -237,28 +305,44 @@ pub fn rules(json_out: bool) -> Result<ExitCode, String> {
                 })
             })
             .collect();
-        println!(
+        outln!(
             "{}",
             serde_json::to_string_pretty(&v).map_err(|e| e.to_string())?
         );
         return Ok(ExitCode::SUCCESS);
     }
-    println!(
-        "{:<7} {:<36} {:<16} {:<8} {:<3} summary",
-        "code", "name", "group", "severity", "on"
-    );
-    for r in rules {
-        let i = r.info();
-        println!(
-            "{:<7} {:<36} {:<16} {:<8} {:<3} {}",
-            i.code,
-            i.name,
-            i.group,
-            i.default_severity.as_str(),
-            if i.enabled_by_default { "yes" } else { "no" },
-            i.summary
-        );
+    let rows: Vec<[&str; 6]> = rules
+        .iter()
+        .map(|i| {
+            [
+                i.code,
+                i.name,
+                i.group,
+                i.default_severity.as_str(),
+                if i.enabled_by_default { "yes" } else { "no" },
+                i.summary,
+            ]
+        })
+        .collect();
+    let header = ["code", "name", "group", "severity", "on", "summary"];
+    // each column as wide as its widest cell, two spaces between; the last is not padded
+    let mut widths = header.map(str::len);
+    for row in &rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
     }
+    let mut text = String::new();
+    for row in std::iter::once(&header).chain(&rows) {
+        for (c, (cell, w)) in row.iter().zip(widths).enumerate() {
+            text.push_str(cell);
+            if c + 1 < row.len() {
+                text.extend(std::iter::repeat_n(' ', w - cell.chars().count() + 2));
+            }
+        }
+        text.push('\n');
+    }
+    out!("{text}");
     Ok(ExitCode::SUCCESS)
 }
 
@@ -266,6 +350,26 @@ pub fn explain(key: &str) -> Result<ExitCode, String> {
     let Some(r) = iamlint_rules::registry::find_rule(key) else {
         return Err(format!("no rule is named `{key}` (see `iamlint rules`)"));
     };
-    print!("{}", iamlint_rules::docs::rule_page(r.info()));
+    out!("{}", iamlint_rules::docs::rule_page(r.info()));
     Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn days_from_dates() {
+        assert_eq!(days_from_date("1970-01-01"), Some(0));
+        assert_eq!(days_from_date("2000-03-01"), Some(11_017));
+        assert_eq!(days_from_date("2024-02-29"), Some(19_782));
+        assert_eq!(
+            days_from_date("2027-04-25")
+                .zip(days_from_date("2026-10-27"))
+                .map(|(a, b)| a - b),
+            Some(180)
+        );
+        assert_eq!(days_from_date("2026-13-01"), None);
+        assert_eq!(days_from_date("soon"), None);
+    }
 }

@@ -112,22 +112,23 @@ pub fn catalog(dir: Option<&Path>) -> Result<Catalog, String> {
 
 pub fn run(args: CheckArgs) -> Result<ExitCode, String> {
     let catalog = &catalog(args.catalog.as_deref())?;
+    crate::catalog_cmd::note_catalog_age(catalog, args.catalog.is_none());
     let data = &crate::analyze_cmd::rule_data(catalog);
     let semantic = &iamlint_semantic::Semantic::with_managed(
         catalog,
         iamlint_managed::ManagedPolicies::embedded(),
     );
+    let start = args
+        .paths
+        .iter()
+        .find(|p| p.as_os_str() != "-")
+        .cloned()
+        .unwrap_or_else(|| PathBuf::from("."));
     let cfg = if args.no_config {
         Config::default()
     } else if let Some(p) = &args.config {
         config::load(p)?
     } else {
-        let start = args
-            .paths
-            .iter()
-            .find(|p| p.as_os_str() != "-")
-            .cloned()
-            .unwrap_or_else(|| PathBuf::from("."));
         match config::find(&start) {
             Some(p) => config::load(&p)?,
             None => Config::default(),
@@ -213,7 +214,11 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, String> {
         selection.inputs.push(iamlint_rules::RuleInput::Reference);
     }
 
-    let inputs = discover::discover(&args.paths, &is_excluded);
+    // ids (fingerprints) are relative to the configuration's directory, else the git
+    // work tree's top, else the current directory
+    let project_root =
+        discover::project_root(cfg.path.as_ref().map(|_| cfg.root.as_path()), &start);
+    let inputs = discover::discover(&args.paths, &is_excluded, &project_root);
     // `--deploy-role`: the role compared with every template of the run, once
     let deploy_role = match &args.deploy_role {
         Some(spec) => Some(crate::deploy_cmd::load_deploy_role(

@@ -1,6 +1,6 @@
 //! Reading one input (a file or standard input) into a [`PolicyFile`].
 
-use crate::discover::Input;
+use crate::discover::{Input, InputKind};
 use iamlint_formats::{bytes_to_text, load_text, LoadOptions, ReadError};
 use iamlint_policy::PolicyFile;
 use iamlint_report::SourceFile;
@@ -16,8 +16,9 @@ pub struct Loaded {
 
 pub fn load(input: &Input, opts: &LoadOptions) -> Loaded {
     let name = input.display_name();
-    let text = match input {
-        Input::Stdin => {
+    let id = input.id().map(str::to_owned);
+    let text = match (&input.kind, input.path()) {
+        (InputKind::Stdin, _) => {
             let mut bytes = Vec::new();
             match std::io::stdin()
                 .take(opts.max_file_size + 1)
@@ -31,18 +32,26 @@ pub fn load(input: &Input, opts: &LoadOptions) -> Loaded {
                 Err(e) => Err(ReadError::Io(e.to_string())),
             }
         }
-        Input::Explicit(p) | Input::Walked(p) => iamlint_formats::read_text(p, opts.max_file_size),
+        (InputKind::Unreadable(e), _) => Err(e.clone()),
+        (_, Some(p)) => iamlint_formats::read_text(p, opts.max_file_size),
+        (_, None) => Err(ReadError::NotFound),
     };
     // a walk reads `.txt` and extension-less files for their content: one that is not
-    // text (a program, an image) or is too large to be a guide is passed over
+    // text (a program, an image, UTF-16) or is too large to be a guide is passed over
     if let (
-        Input::Walked(p),
-        Err(ReadError::Binary { .. } | ReadError::InvalidUtf8 { .. } | ReadError::TooLarge { .. }),
-    ) = (input, &text)
+        InputKind::Walked,
+        Some(p),
+        Err(
+            ReadError::Binary { .. }
+            | ReadError::InvalidUtf8 { .. }
+            | ReadError::WideText { .. }
+            | ReadError::TooLarge { .. },
+        ),
+    ) = (&input.kind, input.path(), &text)
     {
         if iamlint_formats::is_content_only(p) {
             return Loaded {
-                source: SourceFile::new(name, String::new()),
+                source: SourceFile::with_id(name, id, String::new()),
                 file: Ok(PolicyFile::empty(
                     "unknown",
                     iamlint_syntax::SourceKind::Json,
@@ -55,12 +64,12 @@ pub fn load(input: &Input, opts: &LoadOptions) -> Loaded {
         Ok(text) => {
             let file = load_text(&name, &text, opts);
             Loaded {
-                source: SourceFile::new(name, text),
+                source: SourceFile::with_id(name, id, text),
                 file: Ok(file),
             }
         }
         Err(e) => Loaded {
-            source: SourceFile::new(name, String::new()),
+            source: SourceFile::with_id(name, id, String::new()),
             file: Err(e),
         },
     }

@@ -1,6 +1,10 @@
 //! The `iamlint` command line: the binary (`src/main.rs` of the root package `iamlint`)
 //! calls [`main`].
 
+// first: its `outln!` and `out!` are used by the modules after it
+#[macro_use]
+mod out;
+
 mod analyze_cmd;
 mod catalog_cmd;
 mod check;
@@ -11,10 +15,10 @@ mod input;
 mod managed_cmd;
 mod overview;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use iamlint_formats::LoadOptions;
 use iamlint_policy::{PolicyKind, Vars};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[derive(Parser)]
@@ -229,8 +233,29 @@ enum Command {
 
 /// Parses the process's arguments and runs the command; the exit code is the process's.
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
-    match run(cli) {
+    // the version names the catalog's data date: `iamlint 0.1.0 (AWS catalog 2026-10-27)`;
+    // the catalog is opened for it only when asked (0.7 ms the commands without a catalog,
+    // `explain`, `managed`, `server`, would pay at each start)
+    let mut command = Cli::command();
+    if std::env::args_os()
+        .skip(1)
+        .any(|a| a == "--version" || a == "-V")
+    {
+        command = command.version(catalog_cmd::version_line(
+            &iamlint_catalog::Catalog::embedded(),
+        ));
+    }
+    let matches = command.get_matches();
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
+    let result = run(cli);
+    if let Some(e) = out::failure() {
+        eprintln!("error: cannot write the output: {e}");
+        return ExitCode::from(2);
+    }
+    match result {
         Ok(code) => code,
         Err(msg) => {
             eprintln!("error: {msg}");
@@ -335,7 +360,8 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
 
 fn inspect(paths: &[PathBuf], format: InspectFormat, load: &LoadArgs) -> Result<ExitCode, String> {
     let opts = load.options()?;
-    let inputs = discover::discover(paths, &|_| false);
+    let root = discover::project_root(None, Path::new("."));
+    let inputs = discover::discover(paths, &|_| false, &root);
     let mut failed = false;
     let mut json_out = Vec::new();
     for i in &inputs {
@@ -346,7 +372,7 @@ fn inspect(paths: &[PathBuf], format: InspectFormat, load: &LoadArgs) -> Result<
                 eprintln!("error: {}: {e}", loaded.source.name);
             }
             Ok(file) => match format {
-                InspectFormat::Text => print!(
+                InspectFormat::Text => out!(
                     "{}",
                     iamlint_formats::describe::to_text(
                         &loaded.source.name,
@@ -364,7 +390,7 @@ fn inspect(paths: &[PathBuf], format: InspectFormat, load: &LoadArgs) -> Result<
     }
     if format == InspectFormat::Json {
         let v = serde_json::Value::Array(json_out);
-        println!(
+        outln!(
             "{}",
             serde_json::to_string_pretty(&v).map_err(|e| e.to_string())?
         );

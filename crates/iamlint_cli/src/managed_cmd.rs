@@ -14,7 +14,7 @@ pub fn show(managed: &ManagedPolicies<'_>, name: &str, json_out: bool) -> Result
         if let Some(obj) = v.as_object_mut() {
             obj.insert("document".to_owned(), document);
         }
-        println!(
+        outln!(
             "{}",
             serde_json::to_string_pretty(&v).map_err(|e| e.to_string())?
         );
@@ -48,7 +48,7 @@ pub fn show(managed: &ManagedPolicies<'_>, name: &str, json_out: bool) -> Result
     out.push('\n');
     out.push_str(&text);
     out.push('\n');
-    print!("{out}");
+    out!("{out}");
     Ok(ExitCode::SUCCESS)
 }
 
@@ -66,7 +66,7 @@ pub fn list(
         let items: Vec<serde_json::Value> =
             policies.iter().map(|p| metadata_json(managed, p)).collect();
         let v = json!({"count": items.len(), "policies": items});
-        println!(
+        outln!(
             "{}",
             serde_json::to_string_pretty(&v).map_err(|e| e.to_string())?
         );
@@ -96,7 +96,7 @@ pub fn list(
         out.push_str(line.trim_end());
         out.push('\n');
     }
-    print!("{out}");
+    out!("{out}");
     Ok(ExitCode::SUCCESS)
 }
 

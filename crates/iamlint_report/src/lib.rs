@@ -155,14 +155,14 @@ impl Diagnostic {
         }
     }
 
-    /// A fingerprint that survives line shifts: hash of code, file name, logical path and
-    /// the flagged text.
+    /// A fingerprint that survives line shifts: hash of code, file (its id, the same
+    /// whatever path named it: [`SourceFile::id`]), logical path and the flagged text.
     pub fn compute_fingerprint(&self) -> String {
         use sha2::{Digest, Sha256};
         let mut h = Sha256::new();
         h.update(self.code.as_bytes());
         h.update([0]);
-        h.update(self.file.name.as_bytes());
+        h.update(self.file.id().as_bytes());
         h.update([0]);
         h.update(self.path.as_bytes());
         h.update([0]);

@@ -99,7 +99,10 @@ pub struct SuppressEntry {
     pub file: String,
     pub rule: String,
     pub sid: Option<String>,
-    pub reason: String,
+    /// Required to be honoured; an entry without one is reported (`unused-suppression`),
+    /// as a suppression comment without one is, and does not stop the run.
+    #[serde(default)]
+    pub reason: Option<String>,
 }
 
 /// Find `iamlint.toml` in `start` or any parent directory.

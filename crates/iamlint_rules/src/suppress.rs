@@ -26,7 +26,8 @@ pub struct ConfigSuppression {
     pub file_text: String,
     pub rule: String,
     pub sid: Option<String>,
-    pub reason: String,
+    /// `None` (or blank): the entry is not honoured, and reported as such.
+    pub reason: Option<String>,
 }
 
 #[derive(Clone, Debug)]
@@ -74,8 +75,14 @@ impl Suppression {
 
     pub fn unused_finding(&self) -> Finding {
         let msg = if self.reason.is_none() {
+            // a comment takes its reason after it; a `[[suppress]]` entry as `reason`
+            let how = if self.span.is_some() {
+                "write why after it"
+            } else {
+                "give it a `reason`"
+            };
             format!(
-                "{} has no reason, so it is not honoured; write why after it",
+                "{} has no reason, so it is not honoured; {how}",
                 self.origin
             )
         } else {
@@ -113,10 +120,16 @@ pub fn collect(
         }
     }
     for c in config {
-        if c.file.is_match(&source.name) || c.file_text == source.name {
+        // the name as displayed, or the file's id (relative to the configuration's
+        // directory when there is one), so that an entry holds whatever path named it
+        let id = source.id();
+        if c.file.is_match(&source.name)
+            || c.file_text == source.name
+            || (id != source.name && (c.file.is_match(id) || c.file_text == id))
+        {
             out.push(Suppression {
                 rules: vec![c.rule.clone()],
-                reason: Some(c.reason.clone()).filter(|r| !r.trim().is_empty()),
+                reason: c.reason.clone().filter(|r| !r.trim().is_empty()),
                 scope: Scope::Sid(c.sid.clone()),
                 span: None,
                 origin: format!(

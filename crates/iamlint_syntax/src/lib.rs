@@ -12,7 +12,8 @@
 //! # Spans
 //!
 //! Every span is a byte range into the source as given (a leading
-//! byte-order mark stays counted). What a span covers:
+//! byte-order mark stays counted; columns do not count it, see [`LineIndex::line_col`]).
+//! What a span covers:
 //!
 //! - a JSON value: the value as written, strings with their quotes, objects from `{` to `}`;
 //! - a YAML plain scalar: the text as written (a multi-line plain scalar spans its lines);

@@ -42,11 +42,15 @@ impl LineIndex {
     }
 
     /// 1-based line and character column of `offset` in `text` (the text the index was
-    /// built from). Offsets past the end are clamped.
+    /// built from). Offsets past the end are clamped. A leading byte-order mark is not a
+    /// column: editors do not show it, so line 1 counts from after it.
     pub fn line_col(&self, text: &str, offset: u32) -> LineCol {
         let offset = offset.min(u32::try_from(text.len()).unwrap_or(u32::MAX));
         let line = self.line_of(offset);
-        let start = self.line_start(line) as usize;
+        let mut start = self.line_start(line) as usize;
+        if line == 0 && text.starts_with('\u{feff}') {
+            start = '\u{feff}'.len_utf8().min(offset as usize);
+        }
         let mut end = offset as usize;
         while end > start && !text.is_char_boundary(end) {
             end -= 1;
@@ -74,5 +78,17 @@ mod tests {
         assert_eq!(idx.line_col(text, 7), LineCol { line: 3, column: 1 });
         assert_eq!(idx.line_col(text, 8), LineCol { line: 4, column: 1 });
         assert_eq!(idx.line_col(text, 99), LineCol { line: 4, column: 2 });
+    }
+
+    /// A byte-order mark is not a column: the first character after it is at column 1.
+    #[test]
+    fn byte_order_mark_is_not_a_column() {
+        let text = "\u{feff}{\"a\": 1}\n{}";
+        let idx = LineIndex::new(text);
+        assert_eq!(idx.line_col(text, 0), LineCol { line: 1, column: 1 });
+        assert_eq!(idx.line_col(text, 3), LineCol { line: 1, column: 1 });
+        assert_eq!(idx.line_col(text, 4), LineCol { line: 1, column: 2 });
+        assert_eq!(idx.line_col(text, 11), LineCol { line: 1, column: 9 });
+        assert_eq!(idx.line_col(text, 12), LineCol { line: 2, column: 1 });
     }
 }

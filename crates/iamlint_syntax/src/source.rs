@@ -8,6 +8,9 @@ use std::sync::Arc;
 pub struct SourceFile {
     /// The path as the user named it (or as found in a walk), `-` for standard input.
     pub name: String,
+    /// The file's identity across runs when it differs from `name`: the path relative to
+    /// the project's root, whatever path named it ([`SourceFile::id`]).
+    id: Option<String>,
     /// The text; empty in a copy made by [`SourceFile::without_text`].
     pub text: String,
     pub line_index: LineIndex,
@@ -19,10 +22,22 @@ pub struct SourceFile {
 
 impl SourceFile {
     pub fn new(name: impl Into<String>, text: impl Into<String>) -> Arc<SourceFile> {
+        Self::with_id(name, None, text)
+    }
+
+    /// A file whose identity across runs ([`SourceFile::id`]) is `id` when given, its
+    /// name otherwise.
+    pub fn with_id(
+        name: impl Into<String>,
+        id: Option<String>,
+        text: impl Into<String>,
+    ) -> Arc<SourceFile> {
         let text = text.into();
         let line_index = LineIndex::new(&text);
+        let name = name.into();
         Arc::new(SourceFile {
-            name: name.into(),
+            id: id.filter(|id| *id != name),
+            name,
             len: u32::try_from(text.len()).unwrap_or(u32::MAX),
             text,
             line_index,
@@ -39,12 +54,20 @@ impl SourceFile {
         self.text.is_ascii().then(|| {
             Arc::new(SourceFile {
                 name: self.name.clone(),
+                id: self.id.clone(),
                 text: String::new(),
                 line_index: self.line_index.clone(),
                 len: self.len,
                 text_dropped: true,
             })
         })
+    }
+
+    /// The file's identity across runs, which fingerprints (and so baselines) use: the
+    /// same file named relatively, absolutely or from another directory has the same id.
+    /// The name when no other was given.
+    pub fn id(&self) -> &str {
+        self.id.as_deref().unwrap_or(&self.name)
     }
 
     /// Whether this is a copy made by [`SourceFile::without_text`].
