@@ -22,7 +22,8 @@ pub use glob::VarTable;
 pub use policy::{AnalyzeError, Policy, Stmt};
 pub use subjects::{principal_label, Analyzed, Subject, SubjectOf};
 pub use summarize::{
-    granted_actions, summarize, Risk, RiskData, ServiceSummary, Summary, TrusteeSummary,
+    granted_actions, summarize, summarize_with, Risk, RiskData, RiskSets, ServiceSummary, Summary,
+    TrusteeSummary,
 };
 pub use tighten::{tighten, Tightened};
 

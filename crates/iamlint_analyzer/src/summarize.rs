@@ -207,13 +207,52 @@ pub fn granted_actions(catalog: &Catalog, policy: &Policy) -> ActionSet {
     granted
 }
 
+/// The risk lists as action sets of one catalog, resolved once for every summary of a run
+/// (an account dump has thousands).
+pub struct RiskSets {
+    credentials: ActionSet,
+    exfiltration: ActionSet,
+    /// (`id: name`, each action's id when the catalog knows it, the known ones as a set)
+    paths: Vec<(String, Vec<Option<iamlint_catalog::ActionId>>, ActionSet)>,
+}
+
+impl RiskSets {
+    pub fn new(catalog: &Catalog, risks: &RiskData) -> RiskSets {
+        let n = catalog.action_count();
+        let lookup = |names: &[String]| -> ActionSet {
+            let mut set = ActionSet::empty(n);
+            for a in names.iter().filter_map(|x| catalog.find_action(x)) {
+                set.insert(a);
+            }
+            set
+        };
+        RiskSets {
+            credentials: lookup(&risks.credentials),
+            exfiltration: lookup(&risks.exfiltration),
+            paths: risks
+                .escalation_paths
+                .iter()
+                .map(|(id, name, actions)| {
+                    let ids = actions.iter().map(|a| catalog.find_action(a)).collect();
+                    (format!("{id}: {name}"), ids, lookup(actions))
+                })
+                .collect(),
+        }
+    }
+}
+
+/// [`summarize_with`], the risk lists resolved for this one summary.
+pub fn summarize(catalog: &Catalog, policy: &Policy, risks: &RiskData) -> Summary {
+    summarize_with(catalog, policy, &RiskSets::new(catalog, risks))
+}
+
 /// Summarize what `policy` grants. Actions denied by an unconditional `Deny` on every
 /// resource are removed, and with a permissions boundary only what the boundary allows
 /// too is counted; conditional grants are counted, with their conditions listed, and
 /// `Deny`s that apply only on some resources or under a condition are listed as
 /// "possibly denied". Trust policy statements grant nothing to the role: they are listed
 /// as who may assume it.
-pub fn summarize(catalog: &Catalog, policy: &Policy, risks: &RiskData) -> Summary {
+pub fn summarize_with(catalog: &Catalog, policy: &Policy, risks: &RiskSets) -> Summary {
     let n = catalog.action_count();
     let (trust, grants): (Vec<&Stmt>, Vec<&Stmt>) = policy
         .statements
@@ -231,22 +270,13 @@ pub fn summarize(catalog: &Catalog, policy: &Policy, risks: &RiskData) -> Summar
         (_, Some(s)) => s.kind,
         (true, None) => PolicyKind::Identity,
     };
-    let lookup = |names: &[String]| -> ActionSet {
-        let mut set = ActionSet::empty(n);
-        for a in names.iter().filter_map(|x| catalog.find_action(x)) {
-            set.insert(a);
-        }
-        set
-    };
-    let creds = lookup(&risks.credentials);
-    let exfil = lookup(&risks.exfiltration);
-    let mut paths: Vec<(String, ActionSet)> = Vec::new();
-    for (id, name, actions) in &risks.escalation_paths {
-        let ids: Vec<_> = actions.iter().map(|a| catalog.find_action(a)).collect();
-        if ids.iter().all(|a| a.is_some_and(|a| granted.contains(a))) {
-            paths.push((format!("{id}: {name}"), lookup(actions)));
-        }
-    }
+    let (creds, exfil) = (&risks.credentials, &risks.exfiltration);
+    let paths: Vec<(&String, &ActionSet)> = risks
+        .paths
+        .iter()
+        .filter(|(_, ids, _)| ids.iter().all(|a| a.is_some_and(|a| granted.contains(a))))
+        .map(|(label, _, set)| (label, set))
+        .collect();
     // the services the policy grants something of, from its actions (the catalog keeps a
     // service's actions together): not every service of the catalog asked in turn
     let mut granted_services = Vec::new();
@@ -291,10 +321,10 @@ pub fn summarize(catalog: &Catalog, policy: &Policy, risks: &RiskData) -> Summar
         }
         let mut esc = Vec::new();
         for (name, set) in &paths {
-            let mut inter = set.clone();
+            let mut inter = (*set).clone();
             inter.intersect_with(&svc_set);
             if !inter.is_empty() {
-                esc.push(name.clone());
+                esc.push((*name).clone());
                 risk.push(Risk::PrivilegeEscalation);
             }
         }
@@ -412,7 +442,7 @@ pub fn summarize(catalog: &Catalog, policy: &Policy, risks: &RiskData) -> Summar
         incomplete: Vec::new(),
         actions_granted: granted.len(),
         services,
-        escalation_paths: paths.into_iter().map(|p| p.0).collect(),
+        escalation_paths: paths.into_iter().map(|p| p.0.clone()).collect(),
         unresolved_actions: unresolved,
         trusted: trustees(&trust),
         instance_profiles: Vec::new(),

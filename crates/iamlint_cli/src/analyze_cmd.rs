@@ -299,7 +299,7 @@ fn file_summaries(
     catalog: &Catalog,
     a: &Analyzed<'_>,
     principal: Option<&str>,
-    risks: &RiskData,
+    risks: &iamlint_analyzer::RiskSets,
 ) -> Result<Vec<Summary>, String> {
     let mut vars = VarTable::default();
     let mut out: Vec<(Option<usize>, Summary)> = Vec::new();
@@ -311,14 +311,14 @@ fn file_summaries(
         if let SubjectOf::Trust(i) = s.of {
             // who may assume the role goes with the role's permissions (summarized just
             // before it)
-            let t = iamlint_analyzer::summarize(catalog, &s.policy, risks);
+            let t = iamlint_analyzer::summarize_with(catalog, &s.policy, risks);
             if let Some((_, owner)) = out.iter_mut().rev().find(|(p, _)| *p == Some(i)) {
                 owner.trusted = t.trusted;
                 owner.instance_profiles = s.instance_profiles;
                 return;
             }
         }
-        let mut sum = iamlint_analyzer::summarize(catalog, &s.policy, risks);
+        let mut sum = iamlint_analyzer::summarize_with(catalog, &s.policy, risks);
         if !whole_file {
             sum.subject = Some(s.label.clone());
         }
@@ -350,7 +350,7 @@ pub fn summarize(
     json: bool,
     opts: &LoadOptions,
 ) -> Result<ExitCode, String> {
-    let risks = risk_data(&rule_data(catalog));
+    let risks = iamlint_analyzer::RiskSets::new(catalog, &risk_data(&rule_data(catalog)));
     let semantic = &semantic(catalog);
     let mut out = Vec::new();
     for path in paths {
@@ -358,19 +358,15 @@ pub fn summarize(
         out.extend(file_summaries(catalog, &a, principal, &risks)?);
     }
     if json {
-        let v: Vec<serde_json::Value> = out
-            .iter()
-            .map(|s| serde_json::to_value(s).unwrap_or_default())
-            .collect();
-        let doc = if v.len() == 1 {
-            v.into_iter().next().unwrap_or_default()
-        } else {
-            serde_json::Value::Array(v)
-        };
-        outln!(
-            "{}",
-            serde_json::to_string_pretty(&doc).map_err(|e| e.to_string())?
-        );
+        // serialized straight into the output (no `Value` tree of every summary first:
+        // most of the memory of an account dump's summary was that tree)
+        let mut text = match out.as_slice() {
+            [one] => serde_json::to_string_pretty(one),
+            all => serde_json::to_string_pretty(all),
+        }
+        .map_err(|e| e.to_string())?;
+        text.push('\n');
+        emit(&text)?;
         return Ok(ExitCode::SUCCESS);
     }
     let mut text = String::new();
