@@ -481,7 +481,11 @@ proptest! {
     fn action_set_matches_btreeset(ops in prop::collection::vec(op(), 0..40)) {
         let mut set = ActionSet::empty(U as usize);
         let mut oracle: BTreeSet<u32> = BTreeSet::new();
+        // copies taken along the way: a copy shares a large set's words until one side
+        // changes, and must keep its own actions whatever happens to the set after
+        let mut copies: Vec<(ActionSet, Vec<u32>)> = Vec::new();
         for op in ops {
+            copies.push((set.clone(), oracle.iter().copied().collect()));
             match op {
                 Op::Insert(a) => {
                     set.insert(a);
@@ -510,6 +514,9 @@ proptest! {
             prop_assert_eq!(set.iter().collect::<Vec<_>>(), oracle.iter().copied().collect::<Vec<_>>());
             prop_assert_eq!(set.len(), oracle.len());
             prop_assert_eq!(set.is_empty(), oracle.is_empty());
+        }
+        for (copy, ids) in &copies {
+            prop_assert_eq!(&copy.iter().collect::<Vec<_>>(), ids);
         }
         let full = ActionSet::full(U as usize);
         prop_assert!(set.is_subset(&full));
@@ -542,6 +549,17 @@ proptest! {
         prop_assert_eq!(set.is_subset(&shifted), oracle.is_subset(&shifted_oracle));
         prop_assert_eq!(shifted.is_subset(&set), shifted_oracle.is_subset(&oracle));
         prop_assert_eq!(set.complement().is_subset(&set), oracle.len() == U as usize);
+        // signatures: a subset's signature is within its superset's, and the signature
+        // is that of the oracle's blocks
+        for (small, big) in [(&other, &set), (&set, &full), (&set, &shifted)] {
+            if small.is_subset(big) {
+                prop_assert_eq!(small.signature() & !big.signature(), 0);
+            }
+        }
+        let block = (U as usize).div_ceil(64).div_ceil(64).max(1) * 64;
+        let expected = oracle.iter().fold(0u64, |s, &i| s | 1u64 << (i as usize / block).min(63));
+        prop_assert_eq!(set.signature(), expected);
+        prop_assert_eq!(rebuilt.signature(), expected);
     }
 }
 
