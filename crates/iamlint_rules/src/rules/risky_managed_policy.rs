@@ -195,6 +195,7 @@ fn attached_full_admin(
         doc: &m.document,
         facts: &m.facts,
         grants: std::cell::OnceCell::new(),
+        budget: None,
     };
     gs::grants(&dcx)
         .iter()
