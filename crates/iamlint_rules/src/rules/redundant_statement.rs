@@ -155,7 +155,8 @@ fn covers(b: &Known<'_>, a: &Known<'_>) -> bool {
 /// block and resource presence, and of the shortest of three candidate lists, each an
 /// exact necessary condition of [`covers`]: the statements without a condition and those
 /// with the same one; those whose actions hold its smallest action (statements of up to
-/// `NARROW` actions are listed per action, wider ones always); those with a resource
+/// `NARROW` actions are listed per action, wider ones always), or in a large group its
+/// rarest action (`Rare`); those with a resource
 /// pattern whose literal head begins the literal head of one of its resource patterns
 /// (`ArnPattern::covers` requires it). The candidates are visited in order, each once,
 /// after a one-word test of the action sets' signatures, so the covering statement
@@ -193,8 +194,11 @@ fn covering(known: &[Known<'_>]) -> Vec<Option<usize>> {
     out
 }
 
-/// Statements of at most this many actions are listed under each of their actions.
-const NARROW: usize = 64;
+/// Statements of at most this many actions are listed under each of their actions (more
+/// would make the lists of a 10 MB policy hold tens of millions of entries; wider
+/// statements are found through the other lists, and in a large group by their rarest
+/// action).
+const NARROW: usize = 8;
 
 /// The candidate lists of one group of statements (indices into `known`, ascending).
 struct Index<'k> {
@@ -208,6 +212,107 @@ struct Index<'k> {
     wide: Vec<usize>,
     /// By the hash of the literal head of each of their resource patterns.
     by_head: HashMap<u64, Vec<usize>>,
+    /// By action, for the actions few statements of a large group hold.
+    rare: Option<Rare>,
+}
+
+/// The actions held by at most [`Rare::MAX`] statements of a group, each with the
+/// statements holding it. A statement is covered only by statements holding its rarest
+/// action: with this list, statements that share a large set (`s3:Get*`) and differ by
+/// one action are compared with a handful of others, not with every statement of the
+/// group (the list by smallest action puts every wide statement in every list).
+struct Rare {
+    /// Statements holding each action (of the universe).
+    count: Vec<u32>,
+    /// One bit per rare action.
+    mask: Vec<u64>,
+    /// Rare action → statements holding it, ascending.
+    holders: HashMap<iamlint_catalog::ActionId, Vec<usize>>,
+}
+
+impl Rare {
+    const MAX: u32 = 256;
+    /// Groups of fewer statements do without.
+    const MIN_GROUP: usize = 256;
+
+    fn new(known: &[Known<'_>], members: &[usize]) -> Option<Rare> {
+        let universe = members
+            .first()
+            .and_then(|&j| known.get(j))?
+            .g
+            .actions
+            .universe();
+        let words = universe.div_ceil(64);
+        // counted a word at a time: full words (the runs of wildcards) in `full`
+        let mut full = vec![0u32; words];
+        let mut count = vec![0u32; universe];
+        for b in members.iter().filter_map(|&j| known.get(j)) {
+            for (wi, w) in b.g.actions.words() {
+                if w == u64::MAX {
+                    if let Some(f) = full.get_mut(wi) {
+                        *f += 1;
+                    }
+                } else {
+                    for_bits(wi, w, |a| {
+                        if let Some(c) = count.get_mut(a) {
+                            *c += 1;
+                        }
+                    });
+                }
+            }
+        }
+        let mut mask = vec![0u64; words];
+        for (a, c) in count.iter_mut().enumerate() {
+            *c += full.get(a / 64).copied().unwrap_or(0);
+            if *c > 0 && *c <= Self::MAX {
+                if let Some(m) = mask.get_mut(a / 64) {
+                    *m |= 1u64 << (a % 64);
+                }
+            }
+        }
+        let mut holders: HashMap<iamlint_catalog::ActionId, Vec<usize>> = HashMap::default();
+        for &j in members {
+            let Some(b) = known.get(j) else { continue };
+            for (wi, w) in b.g.actions.words() {
+                let m = w & mask.get(wi).copied().unwrap_or(0);
+                for_bits(wi, m, |a| {
+                    if let Ok(a) = iamlint_catalog::ActionId::try_from(a) {
+                        holders.entry(a).or_default().push(j);
+                    }
+                });
+            }
+        }
+        Some(Rare {
+            count,
+            mask,
+            holders,
+        })
+    }
+
+    /// The statements holding the rarest rare action of `a`, if it holds one.
+    fn candidates(&self, a: &Known<'_>) -> Option<&[usize]> {
+        let mut best: Option<(u32, usize)> = None;
+        for (wi, w) in a.g.actions.words() {
+            let m = w & self.mask.get(wi).copied().unwrap_or(0);
+            for_bits(wi, m, |id| {
+                let c = self.count.get(id).copied().unwrap_or(u32::MAX);
+                if best.is_none_or(|(bc, _)| c < bc) {
+                    best = Some((c, id));
+                }
+            });
+        }
+        let (_, id) = best?;
+        let id = iamlint_catalog::ActionId::try_from(id).ok()?;
+        Some(list(self.holders.get(&id)))
+    }
+}
+
+/// `f(64 * wi + b)` for each set bit `b` of `w`.
+fn for_bits(wi: usize, mut w: u64, mut f: impl FnMut(usize)) {
+    while w != 0 {
+        f(wi * 64 + w.trailing_zeros() as usize);
+        w &= w - 1;
+    }
 }
 
 /// The hash of each prefix of a literal head, in turn (the first is the empty prefix's).
@@ -245,6 +350,11 @@ impl<'k> Index<'k> {
             by_action: HashMap::default(),
             wide: Vec::new(),
             by_head: HashMap::default(),
+            rare: if members.len() >= Rare::MIN_GROUP {
+                Rare::new(known, members)
+            } else {
+                None
+            },
         };
         let mut heads: Vec<u64> = Vec::new();
         for &j in members {
@@ -283,6 +393,11 @@ impl<'k> Index<'k> {
         let by_action = [list(self.by_action.get(&a.first)), self.wide.as_slice()];
         if size(&by_action) < size(&best) {
             best = by_action.to_vec();
+        }
+        if let Some(holders) = self.rare.as_ref().and_then(|r| r.candidates(a)) {
+            if holders.len() < size(&best) {
+                best = vec![holders];
+            }
         }
         // A statement with resource patterns is covered only by one with, for each of
         // them, a pattern whose head begins its head: the pattern of `a` that leaves the
@@ -472,6 +587,79 @@ mod tests {
                 )
             },
         )
+    }
+
+    /// Statements for groups large enough for the rare-action list: a wide pattern and
+    /// one or two of many single actions, a few resources and conditions.
+    fn wide_statement() -> impl Strategy<Value = String> {
+        let wide = one_of(&["s3:Get*", "s3:*", "*", "ec2:Describe*", "s3:Get*"]);
+        let singles = prop::collection::vec(
+            prop::sample::select(vec![
+                "ec2:RunInstances",
+                "ec2:StopInstances",
+                "lambda:InvokeFunction",
+                "sqs:SendMessage",
+                "sns:Publish",
+                "dynamodb:PutItem",
+                "kms:Decrypt",
+                "logs:PutLogEvents",
+                "iam:TagRole",
+                "iam:TagUser",
+                "s3:PutObject",
+                "s3:GetObject",
+                "ec2:DescribeInstances",
+                "athena:StartQueryExecution",
+                "glue:GetTable",
+            ])
+            .prop_map(str::to_string),
+            0..3,
+        );
+        let resource = one_of(&["*", "*", "arn:aws:s3:::b/*", "arn:aws:s3:::b*"]);
+        let condition = one_of(&[
+            "",
+            "",
+            "",
+            r#", "Condition": {"Bool": {"aws:SecureTransport": "true"}}"#,
+        ]);
+        (wide, singles, resource, condition).prop_map(|(wide, singles, resource, condition)| {
+            let mut actions = vec![format!("\"{wide}\"")];
+            actions.extend(singles.iter().map(|s| format!("\"{s}\"")));
+            format!(
+                r#"{{"Effect": "Allow", "Action": [{}], "Resource": "{resource}"{condition}}}"#,
+                actions.join(", ")
+            )
+        })
+    }
+
+    fn known_of<'d>(doc: &'d iamlint_policy::Document, facts: &'d iamlint_semantic::DocumentFacts) -> Vec<Known<'d>> {
+        doc.statements
+            .iter()
+            .zip(&facts.statements)
+            .filter_map(|(s, g)| known(s, g))
+            .collect()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(6))]
+
+        /// Groups past `Rare::MIN_GROUP` statements use the rare-action list: same
+        /// answers as the pairwise definition.
+        #[test]
+        fn large_groups_match_the_pairwise_definition(
+            statements in prop::collection::vec(wide_statement(), 260..320)
+        ) {
+            let cat = &Catalog::embedded();
+            let text = format!(
+                r#"{{"Version": "2012-10-17", "Statement": [{}]}}"#,
+                statements.join(", ")
+            );
+            let file = iamlint_formats::load_text("p.json", &text, &iamlint_formats::LoadOptions::default());
+            let doc = &file.documents[0];
+            let facts = iamlint_semantic::Semantic::new(cat).document(doc);
+            let known = known_of(doc, &facts);
+            prop_assert!(known.len() >= Rare::MIN_GROUP);
+            prop_assert_eq!(covering(&known), covering_pairwise(&known));
+        }
     }
 
     proptest! {
