@@ -197,3 +197,45 @@ fn human_output_of_a_long_line_shows_windows() {
     );
     assert!(out.contains("1 | ..."));
 }
+
+/// The HTML report does not summarize what a file of more than 20,000 statements grants
+/// (the analysis behind the summary holds a second model of every statement): it says
+/// so, and still lists the findings.
+#[test]
+fn html_says_a_huge_file_is_not_summarized() {
+    let d = tempfile::tempdir().unwrap();
+    let statements: Vec<String> = (0..20_001)
+        .map(|i| {
+            format!(
+                r#"{{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b{i}/*"}}"#
+            )
+        })
+        .collect();
+    let p = write(
+        d.path(),
+        "huge.json",
+        &format!(
+            r#"{{"Version":"2012-10-17","Statement":[{}]}}"#,
+            statements.join(",\n")
+        ),
+    );
+    let small = write(d.path(), "admin.json", FULL_ADMIN);
+    let out = iamlint()
+        .args(["check", "--no-config", "--format", "html"])
+        .arg(&p)
+        .arg(&small)
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let html = String::from_utf8(out).unwrap();
+    assert!(
+        html.contains("the file has 20001 statements: what it grants is not summarized"),
+        "no note in the overview"
+    );
+    assert!(html.contains("policy-too-large"));
+    // the other file is summarized as usual
+    assert!(html.contains("admin.json"));
+    assert!(html.contains("full-admin"));
+}

@@ -560,3 +560,27 @@ resource "aws_iam_role_policy_attachment" "va{i}" {{
     // one document per policy written: trust policies, inline policies, data sources
     assert_eq!(f.documents.len(), 4 * n);
 }
+
+/// HCL past 4 MB is refused with a message that says why, before its syntax tree is built.
+#[test]
+fn huge_hcl_is_refused_with_a_message() {
+    let block = "resource \"aws_iam_policy\" \"p\" {\n  policy = \"{}\"\n}\n";
+    let tf = block.repeat((4 << 20) / block.len() + 1);
+    let f = load_text("huge.tf", &tf, &LoadOptions::default());
+    assert_eq!(f.kind, FileKind::Unparsed);
+    assert_eq!(f.syntax_errors.len(), 1);
+    assert_eq!(
+        f.syntax_errors[0].kind,
+        iamlint_syntax::SyntaxErrorKind::TooManyNodes
+    );
+    let m = &f.syntax_errors[0].message;
+    assert!(
+        m.contains("4.2 MB") && m.contains("larger than 4 MB"),
+        "{m}"
+    );
+    // just under the limit: parsed
+    let tf = block.repeat((4 << 20) / block.len() - 1);
+    let f = load_text("big.tf", &tf, &LoadOptions::default());
+    assert!(f.syntax_errors.is_empty());
+    assert!(!f.documents.is_empty());
+}

@@ -371,9 +371,28 @@ fn too_deep(text: &str, max: usize) -> Option<usize> {
     None
 }
 
+/// HCL larger than this is not parsed: `hcl_edit`'s syntax tree takes about 35 bytes per
+/// byte of text (a 10 MB file, 380 MB), and no hand-written module comes near it (the
+/// largest file of the Terraform corpus is 45 KB). JSON and YAML have node budgets instead
+/// ([`iamlint_syntax::Limits`]); Terraform plan and state files are JSON.
+pub(crate) const MAX_HCL_BYTES: usize = 4 << 20;
+
 fn load(src: &Source<'_>) -> PolicyFile {
     let mut file = PolicyFile::empty("terraform", SourceKind::Json, FileKind::Other);
     let text = src.text;
+    if text.len() > MAX_HCL_BYTES {
+        file.kind = FileKind::Unparsed;
+        file.syntax_errors.push(SyntaxError {
+            kind: SyntaxErrorKind::TooManyNodes,
+            span: Span::new(0, 0),
+            message: format!(
+                "this Terraform file is {:.1} MB: HCL files larger than {} MB are not parsed (their syntax tree would take about 35 times the text)",
+                text.len() as f64 / 1e6,
+                MAX_HCL_BYTES >> 20
+            ),
+        });
+        return file;
+    }
     if let Some(at) = too_deep(text, src.opts.limits.max_depth.min(200)) {
         let at = u32::try_from(at).unwrap_or(u32::MAX);
         file.kind = FileKind::Unparsed;

@@ -17,9 +17,16 @@ pub(crate) struct TfFile {
 }
 
 impl TfFile {
-    /// Its body, parsed on first use (`None` when it does not parse).
+    /// Its body, parsed on first use (`None` when it does not parse, or is larger than
+    /// the checked file may be: [`super::MAX_HCL_BYTES`]).
     pub(crate) fn body(&self) -> Option<&Body> {
-        self.body.get_or_init(|| parse(&self.text).ok()).as_ref()
+        self.body
+            .get_or_init(|| {
+                (self.text.len() <= super::MAX_HCL_BYTES)
+                    .then(|| parse(&self.text).ok())
+                    .flatten()
+            })
+            .as_ref()
     }
 }
 
