@@ -32,7 +32,7 @@ use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::ops::Range;
 
-pub use action_set::{ActionSet, Iter as ActionSetIter};
+pub use action_set::{ActionSet, Iter as ActionSetIter, Words as ActionSetWords};
 pub use error::CatalogError;
 pub use names::NameIndex;
 pub use types::{AccessLevel, ConditionBaseType, ConditionType};

@@ -418,6 +418,11 @@ enum Op {
     Intersect(Vec<u32>),
     Subtract(Vec<u32>),
     Complement,
+    /// With an earlier copy of the set (which may share its words with another, or be
+    /// an overlay of a few ids on shared words) as the other side.
+    UnionCopy(usize),
+    IntersectCopy(usize),
+    SubtractCopy(usize),
 }
 
 const U: u32 = 300;
@@ -432,6 +437,9 @@ fn op() -> impl Strategy<Value = Op> {
         ids().prop_map(Op::Intersect),
         ids().prop_map(Op::Subtract),
         Just(Op::Complement),
+        (0..40usize).prop_map(Op::UnionCopy),
+        (0..40usize).prop_map(Op::IntersectCopy),
+        (0..40usize).prop_map(Op::SubtractCopy),
     ]
 }
 
@@ -481,7 +489,11 @@ proptest! {
     fn action_set_matches_btreeset(ops in prop::collection::vec(op(), 0..40)) {
         let mut set = ActionSet::empty(U as usize);
         let mut oracle: BTreeSet<u32> = BTreeSet::new();
+        // copies taken along the way: a copy shares a large set's words until one side
+        // changes, and must keep its own actions whatever happens to the set after
+        let mut copies: Vec<(ActionSet, Vec<u32>)> = Vec::new();
         for op in ops {
+            copies.push((set.clone(), oracle.iter().copied().collect()));
             match op {
                 Op::Insert(a) => {
                     set.insert(a);
@@ -506,10 +518,53 @@ proptest! {
                     set = set.complement();
                     oracle = (0..U).filter(|i| !oracle.contains(i)).collect();
                 }
+                Op::UnionCopy(k) | Op::IntersectCopy(k) | Op::SubtractCopy(k) => {
+                    let (other, ids) = &copies[k % copies.len()];
+                    let ids: BTreeSet<u32> = ids.iter().copied().collect();
+                    match op {
+                        Op::UnionCopy(_) => {
+                            set.union_with(other);
+                            oracle.extend(ids);
+                        }
+                        Op::IntersectCopy(_) => {
+                            set.intersect_with(other);
+                            oracle = oracle.intersection(&ids).copied().collect();
+                        }
+                        _ => {
+                            set.subtract(other);
+                            oracle = oracle.difference(&ids).copied().collect();
+                        }
+                    }
+                }
             }
             prop_assert_eq!(set.iter().collect::<Vec<_>>(), oracle.iter().copied().collect::<Vec<_>>());
             prop_assert_eq!(set.len(), oracle.len());
             prop_assert_eq!(set.is_empty(), oracle.is_empty());
+        }
+        for (copy, ids) in &copies {
+            prop_assert_eq!(&copy.iter().collect::<Vec<_>>(), ids);
+            // every question, whatever form the copy and the set are in
+            let ids_set: BTreeSet<u32> = ids.iter().copied().collect();
+            prop_assert_eq!(copy.len(), ids.len());
+            prop_assert_eq!(copy.is_empty(), ids.is_empty());
+            prop_assert_eq!(copy.is_subset(&set), ids_set.is_subset(&oracle));
+            prop_assert_eq!(set.is_subset(copy), oracle.is_subset(&ids_set));
+            prop_assert_eq!(copy == &set, ids_set == oracle);
+            let rebuilt = set_of(ids);
+            prop_assert_eq!(&rebuilt, copy);
+            prop_assert_eq!(hash_of(&rebuilt), hash_of(copy));
+            prop_assert_eq!(copy.bounds(), ids.first().copied().zip(ids.last().copied()));
+            prop_assert_eq!(copy.signature(), rebuilt.signature());
+            prop_assert_eq!(
+                copy.words().collect::<Vec<_>>(),
+                rebuilt.words().collect::<Vec<_>>()
+            );
+            for i in 0..U + 5 {
+                prop_assert_eq!(copy.contains(i), ids_set.contains(&i));
+            }
+            let mut c = copy.complement();
+            c.union_with(copy);
+            prop_assert_eq!(c.len(), U as usize);
         }
         let full = ActionSet::full(U as usize);
         prop_assert!(set.is_subset(&full));
@@ -542,6 +597,28 @@ proptest! {
         prop_assert_eq!(set.is_subset(&shifted), oracle.is_subset(&shifted_oracle));
         prop_assert_eq!(shifted.is_subset(&set), shifted_oracle.is_subset(&oracle));
         prop_assert_eq!(set.complement().is_subset(&set), oracle.len() == U as usize);
+        // signatures: a subset's signature is within its superset's, and the signature
+        // is that of the oracle's blocks
+        for (small, big) in [(&other, &set), (&set, &full), (&set, &shifted)] {
+            if small.is_subset(big) {
+                prop_assert_eq!(small.signature() & !big.signature(), 0);
+            }
+        }
+        // words: the set's actions, grouped by 64
+        let mut words: Vec<(usize, u64)> = Vec::new();
+        for &a in &oracle {
+            let (i, bit) = (a as usize / 64, 1u64 << (a % 64));
+            match words.last_mut() {
+                Some((w, bits)) if *w == i => *bits |= bit,
+                _ => words.push((i, bit)),
+            }
+        }
+        prop_assert_eq!(set.words().collect::<Vec<_>>(), words.clone());
+        prop_assert_eq!(rebuilt.words().collect::<Vec<_>>(), words);
+        let block = (U as usize).div_ceil(64).div_ceil(64).max(1) * 64;
+        let expected = oracle.iter().fold(0u64, |s, &i| s | 1u64 << (i as usize / block).min(63));
+        prop_assert_eq!(set.signature(), expected);
+        prop_assert_eq!(rebuilt.signature(), expected);
     }
 }
 

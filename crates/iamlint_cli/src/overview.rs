@@ -27,40 +27,32 @@ pub struct FilePart {
 /// How a finding's logical path names its subject.
 struct Owners {
     file: String,
-    /// (document's logical path, label of who holds it)
-    documents: Vec<(String, String)>,
-    /// (principal's logical path, its label)
-    principals: Vec<(String, String)>,
+    /// document's logical path → label of who holds it (the last document of a path)
+    documents: std::collections::HashMap<String, String>,
+    /// principal's logical path → its label (the last principal of a path)
+    principals: std::collections::HashMap<String, String>,
 }
 
 impl Owners {
     /// The subject of a finding at `path`: the principal holding the document it is in,
-    /// the principal it is under, the document, or the file.
+    /// the principal it is under, the document, or the file. The deepest document or
+    /// principal whose path is `path` or begins it (before a `.` or `[`) is looked up
+    /// prefix by prefix, longest first.
     fn subject_of(&self, path: &str) -> String {
-        let under = |prefix: &str| {
-            prefix.is_empty()
-                || path == prefix
-                || path
-                    .strip_prefix(prefix)
-                    .is_some_and(|rest| rest.starts_with(['.', '[']))
+        let cuts: Vec<usize> = std::iter::once(path.len())
+            .chain(path.rmatch_indices(['.', '[']).map(|(i, _)| i))
+            .collect();
+        let deepest = |map: &std::collections::HashMap<String, String>, empty_too: bool| {
+            cuts.iter()
+                .filter_map(|&c| path.get(..c))
+                .filter(|p| !p.is_empty())
+                .find_map(|p| map.get(p))
+                .or_else(|| if empty_too { map.get("") } else { None })
+                .cloned()
         };
-        if let Some((_, who)) = self
-            .documents
-            .iter()
-            .filter(|(p, _)| under(p))
-            .max_by_key(|(p, _)| p.len())
-        {
-            return who.clone();
-        }
-        if let Some((_, who)) = self
-            .principals
-            .iter()
-            .filter(|(p, _)| !p.is_empty() && under(p))
-            .max_by_key(|(p, _)| p.len())
-        {
-            return who.clone();
-        }
-        format!("`{}`", self.file)
+        deepest(&self.documents, true)
+            .or_else(|| deepest(&self.principals, false))
+            .unwrap_or_else(|| format!("`{}`", self.file))
     }
 }
 
@@ -107,6 +99,12 @@ fn by_service(catalog: &Catalog, granted: &ActionSet) -> Vec<ServiceAccess> {
         .collect()
 }
 
+/// Files with more statements than this get no overview (a line saying so instead): the
+/// analysis behind it holds a second model of every statement, hundreds of megabytes for a
+/// generated 10 MB policy, far beyond any real file (IAM's size quotas allow about a
+/// hundred statements a policy).
+pub const MAX_OVERVIEW_STATEMENTS: usize = 20_000;
+
 /// The overview of one loaded file.
 pub fn file_part(
     semantic: &Semantic<'_>,
@@ -116,10 +114,30 @@ pub fn file_part(
 ) -> FilePart {
     let catalog = semantic.catalog();
     let name = source.name.clone();
+    let statements: usize = file.documents.iter().map(|d| d.statements.len()).sum();
+    if statements > MAX_OVERVIEW_STATEMENTS {
+        let owners = owners_of(&name, &file);
+        return FilePart {
+            subjects: vec![SubjectAccess {
+                file: name.clone(),
+                label: format!("`{name}`"),
+                kind: "not summarized".to_owned(),
+                incomplete: vec![format!(
+                    "the file has {statements} statements: what it grants is not summarized for files of more than {MAX_OVERVIEW_STATEMENTS}"
+                )],
+                ..SubjectAccess::default()
+            }],
+            granted: ActionSet::empty(catalog.action_count()),
+            owners,
+        };
+    }
     let a = Analyzed::new(semantic, &name, &source.text, file);
     let mut vars = VarTable::default();
     let mut subjects: Vec<(Option<usize>, SubjectAccess)> = Vec::new();
     let mut granted = ActionSet::empty(catalog.action_count());
+    // the first subject of each principal (a role's trust policy joins its row)
+    let mut subject_of_principal: std::collections::HashMap<usize, usize> =
+        std::collections::HashMap::new();
     for s in a.subjects(&mut vars) {
         if let SubjectOf::Trust(i) = s.of {
             let trusted: Vec<String> = iamlint_analyzer::summarize(catalog, &s.policy, risks)
@@ -135,10 +153,14 @@ pub fn file_part(
                     }
                 })
                 .collect();
-            if let Some((_, owner)) = subjects.iter_mut().find(|(p, _)| *p == Some(i)) {
-                owner.trusted = trusted;
+            if let Some(owner) = subject_of_principal
+                .get(&i)
+                .and_then(|&k| subjects.get_mut(k))
+            {
+                owner.1.trusted = trusted;
                 continue;
             }
+            subject_of_principal.entry(i).or_insert(subjects.len());
             subjects.push((
                 Some(i),
                 SubjectAccess {
@@ -180,6 +202,9 @@ pub fn file_part(
             }
             SubjectOf::Trust(_) => (s.label.clone(), PolicyKind::Trust.as_str().to_owned()),
         };
+        if let Some(p) = s.principal() {
+            subject_of_principal.entry(p).or_insert(subjects.len());
+        }
         subjects.push((
             s.principal(),
             SubjectAccess {
@@ -195,35 +220,42 @@ pub fn file_part(
             },
         ));
     }
-    let mut owners = Owners {
-        file: name.clone(),
-        documents: Vec::new(),
-        principals: Vec::new(),
-    };
-    for (i, d) in a.file.documents.iter().enumerate() {
-        let holder = a
-            .file
-            .principals
-            .iter()
-            .find(|p| p.inline.contains(&i) || p.trust == Some(i))
-            .map(iamlint_analyzer::principal_label);
-        let label = match holder {
-            Some(h) => h,
-            None if d.origin.path.is_empty() => format!("`{name}`"),
-            None => format!("the policy `{}`", d.origin.path),
-        };
-        owners.documents.push((d.origin.path.clone(), label));
-    }
-    for p in &a.file.principals {
-        owners
-            .principals
-            .push((p.path.clone(), iamlint_analyzer::principal_label(p)));
-    }
+    let owners = owners_of(&name, &a.file);
     FilePart {
         subjects: subjects.into_iter().map(|(_, s)| s).collect(),
         granted,
         owners,
     }
+}
+
+/// Who holds each document and principal of `file`, for the escalation graph.
+fn owners_of(name: &str, file: &PolicyFile) -> Owners {
+    // the first principal holding each document inline or as its trust policy
+    let mut holder: std::collections::HashMap<usize, usize> = std::collections::HashMap::new();
+    for (p, def) in file.principals.iter().enumerate() {
+        for &d in def.inline.iter().chain(def.trust.iter()) {
+            holder.entry(d).or_insert(p);
+        }
+    }
+    let mut owners = Owners {
+        file: name.to_owned(),
+        documents: std::collections::HashMap::new(),
+        principals: std::collections::HashMap::new(),
+    };
+    for (i, d) in file.documents.iter().enumerate() {
+        let label = match holder.get(&i).and_then(|&p| file.principals.get(p)) {
+            Some(p) => iamlint_analyzer::principal_label(p),
+            None if d.origin.path.is_empty() => format!("`{name}`"),
+            None => format!("the policy `{}`", d.origin.path),
+        };
+        owners.documents.insert(d.origin.path.clone(), label);
+    }
+    for p in &file.principals {
+        owners
+            .principals
+            .insert(p.path.clone(), iamlint_analyzer::principal_label(p));
+    }
+    owners
 }
 
 /// The overview of a run: the files' parts (in the report's file order) and the run's
@@ -307,4 +339,85 @@ fn escalations(
     }
     out.retain(|e| !e.paths.is_empty());
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The subject lookup by prefixes agrees with the definition: the longest document
+    /// path that is the finding's path or begins it before `.` or `[`, else the longest
+    /// such principal path, else the file.
+    #[test]
+    fn subject_of_matches_the_longest_prefix_definition() {
+        let documents = [
+            ("", "`f.yaml`"),
+            (
+                "Resources.A.Properties.Policies[0].PolicyDocument",
+                "role `A`",
+            ),
+            (
+                "Resources.A.Properties.Policies[1].PolicyDocument",
+                "role `A` (2)",
+            ),
+            ("Resources.P.Properties.PolicyDocument", "the policy `P`"),
+        ];
+        let principals = [("Resources.A", "role `A`"), ("Resources.U", "user `U`")];
+        let owners = Owners {
+            file: "f.yaml".to_owned(),
+            documents: documents
+                .iter()
+                .map(|(p, l)| ((*p).to_owned(), (*l).to_owned()))
+                .collect(),
+            principals: principals
+                .iter()
+                .map(|(p, l)| ((*p).to_owned(), (*l).to_owned()))
+                .collect(),
+        };
+        let under = |path: &str, prefix: &str| {
+            prefix.is_empty()
+                || path == prefix
+                || path
+                    .strip_prefix(prefix)
+                    .is_some_and(|rest| rest.starts_with(['.', '[']))
+        };
+        let naive = |path: &str, with_documents: bool| {
+            let docs: &[(&str, &str)] = if with_documents { &documents } else { &[] };
+            docs.iter()
+                .filter(|(p, _)| under(path, p))
+                .max_by_key(|(p, _)| p.len())
+                .or_else(|| {
+                    principals
+                        .iter()
+                        .filter(|(p, _)| !p.is_empty() && under(path, p))
+                        .max_by_key(|(p, _)| p.len())
+                })
+                .map_or_else(|| "`f.yaml`".to_owned(), |(_, l)| (*l).to_owned())
+        };
+        for path in [
+            "",
+            "Resources.A",
+            "Resources.A.Properties.Policies[0].PolicyDocument.Statement[2].Action",
+            "Resources.A.Properties.Policies[1].PolicyDocument",
+            "Resources.A.Properties.Policies[10].PolicyDocument",
+            "Resources.AB.Properties",
+            "Resources.P.Properties.PolicyDocumentX",
+            "Resources.U.Properties.Groups[0]",
+            "Statement[0]",
+        ] {
+            assert_eq!(owners.subject_of(path), naive(path, true), "{path}");
+        }
+        // without a whole-file document, principals and the file answer
+        let mut no_file = owners;
+        no_file.documents.remove("");
+        for path in ["Resources.U.Properties", "Other.Path", "Resources.Ux"] {
+            let expected = naive(path, false);
+            let expected = documents[1..]
+                .iter()
+                .filter(|(p, _)| under(path, p))
+                .max_by_key(|(p, _)| p.len())
+                .map_or(expected, |(_, l)| (*l).to_owned());
+            assert_eq!(no_file.subject_of(path), expected, "{path}");
+        }
+    }
 }

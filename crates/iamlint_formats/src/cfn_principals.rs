@@ -17,6 +17,7 @@ use iamlint_policy::{
     Attachment, AttachmentTarget, Part, PolicyFile, PrincipalDef, PrincipalKind, Text,
 };
 use iamlint_syntax::{Entry, Node, Value};
+use std::collections::{HashMap, HashSet};
 
 /// The resource types that are principals.
 fn principal_kind(ty: &str) -> Option<PrincipalKind> {
@@ -43,13 +44,7 @@ pub(crate) fn extract(root: &Node, opts: &LoadOptions, first: usize, file: &mut 
     let Some(resources) = root.get("Resources").and_then(Node::as_map) else {
         return;
     };
-    let mut cx = Template {
-        resources,
-        opts,
-        first,
-        file,
-        defined: Vec::new(),
-    };
+    let mut cx = Template::new(resources, opts, first, file);
     for r in resources {
         let Some(kind) = r
             .value
@@ -61,6 +56,7 @@ pub(crate) fn extract(root: &Node, opts: &LoadOptions, first: usize, file: &mut 
         };
         cx.define(r, kind);
     }
+    cx.index_defined();
     for r in resources {
         let Some(ty) = r.value.get("Type").and_then(Node::as_str) else {
             continue;
@@ -123,16 +119,93 @@ pub(crate) fn extract(root: &Node, opts: &LoadOptions, first: usize, file: &mut 
 }
 
 struct Template<'a> {
-    resources: &'a [Entry],
     opts: &'a LoadOptions,
-    /// The first document extracted from this template.
-    first: usize,
     file: &'a mut PolicyFile,
     /// (logical id, kind, index into `file.principals`) of the principals defined here.
     defined: Vec<(String, PrincipalKind, usize)>,
+    /// Lookups made once (a template of thousands of resources was scanned from its start
+    /// for every reference): the documents of each logical id (from `first` on, in
+    /// order), the logical ids of `AWS::IAM::ManagedPolicy` resources, the first managed
+    /// policy of each `ManagedPolicyName` and group of each `GroupName`.
+    documents_by_id: HashMap<String, Vec<usize>>,
+    managed_ids: HashSet<&'a str>,
+    managed_by_name: HashMap<&'a str, &'a str>,
+    groups_by_name: HashMap<&'a str, &'a str>,
+    /// The first principal defined of each (logical id, kind) and (kind, literal name),
+    /// once every principal is defined.
+    defined_by_id: HashMap<(String, PrincipalKind), usize>,
+    defined_by_name: HashMap<(PrincipalKind, String), usize>,
 }
 
-impl Template<'_> {
+impl<'a> Template<'a> {
+    fn new(
+        resources: &'a [Entry],
+        opts: &'a LoadOptions,
+        first: usize,
+        file: &'a mut PolicyFile,
+    ) -> Template<'a> {
+        let mut documents_by_id: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, d) in file.documents.iter().enumerate().skip(first) {
+            if let Some((r, _)) = &d.origin.resource {
+                documents_by_id.entry(r.clone()).or_default().push(i);
+            }
+        }
+        let mut managed_ids = HashSet::new();
+        let mut managed_by_name = HashMap::new();
+        let mut groups_by_name = HashMap::new();
+        for r in resources {
+            let property = |key: &str| {
+                r.value
+                    .get("Properties")
+                    .and_then(|p| p.get(key))
+                    .and_then(Node::as_str)
+            };
+            match r.value.get("Type").and_then(Node::as_str) {
+                Some("AWS::IAM::ManagedPolicy") => {
+                    managed_ids.insert(r.key.as_str());
+                    if let Some(n) = property("ManagedPolicyName") {
+                        managed_by_name.entry(n).or_insert(r.key.as_str());
+                    }
+                }
+                Some("AWS::IAM::Group") => {
+                    if let Some(n) = property("GroupName") {
+                        groups_by_name.entry(n).or_insert(r.key.as_str());
+                    }
+                }
+                _ => {}
+            }
+        }
+        Template {
+            opts,
+            file,
+            defined: Vec::new(),
+            documents_by_id,
+            managed_ids,
+            managed_by_name,
+            groups_by_name,
+            defined_by_id: HashMap::new(),
+            defined_by_name: HashMap::new(),
+        }
+    }
+
+    /// Index the principals defined (after the last `define`).
+    fn index_defined(&mut self) {
+        for (id, kind, i) in &self.defined {
+            self.defined_by_id.entry((id.clone(), *kind)).or_insert(*i);
+            if let Some(name) = self
+                .file
+                .principals
+                .get(*i)
+                .and_then(|p| p.name.as_ref())
+                .and_then(Text::as_literal)
+            {
+                self.defined_by_name
+                    .entry((*kind, name.to_string()))
+                    .or_insert(*i);
+            }
+        }
+    }
+
     fn principal(&mut self, i: usize) -> &mut PrincipalDef {
         &mut self.file.principals[i]
     }
@@ -143,18 +216,18 @@ impl Template<'_> {
         let path = format!("Resources.{id}.Properties.{property}");
         let nested = format!("{path}.");
         let list = format!("{path}[");
-        self.file
-            .documents
-            .iter()
-            .enumerate()
-            .skip(self.first)
-            .filter(|(_, d)| {
-                d.origin.resource.as_ref().is_some_and(|(r, _)| r == id)
-                    && (d.origin.path == path
+        self.documents_by_id
+            .get(id)
+            .into_iter()
+            .flatten()
+            .copied()
+            .filter(|&i| {
+                self.file.documents.get(i).is_some_and(|d| {
+                    d.origin.path == path
                         || d.origin.path.starts_with(&nested)
-                        || d.origin.path.starts_with(&list))
+                        || d.origin.path.starts_with(&list)
+                })
             })
-            .map(|(i, _)| i)
             .collect()
     }
 
@@ -216,17 +289,9 @@ impl Template<'_> {
                 .map(|t| t.display())
                 .unwrap_or_default();
         };
-        self.resources
-            .iter()
-            .find(|r| {
-                r.value.get("Type").and_then(Node::as_str) == Some("AWS::IAM::Group")
-                    && r.value
-                        .get("Properties")
-                        .and_then(|p| p.get("GroupName"))
-                        .and_then(Node::as_str)
-                        == Some(name)
-            })
-            .map_or_else(|| name.to_string(), |r| r.key.clone())
+        self.groups_by_name
+            .get(name)
+            .map_or_else(|| name.to_string(), |id| (*id).to_string())
     }
 
     /// The attachments an ARN item makes: the customer managed policy of this template it
@@ -237,12 +302,7 @@ impl Template<'_> {
             span: node.span,
             path: path.to_string(),
         };
-        let managed_policy = |id: &str| {
-            self.resources.iter().any(|r| {
-                r.key == id
-                    && r.value.get("Type").and_then(Node::as_str) == Some("AWS::IAM::ManagedPolicy")
-            })
-        };
+        let managed_policy = |id: &str| self.managed_ids.contains(id);
         if let Some(id) = ref_target(node).filter(|id| managed_policy(id)) {
             return self
                 .documents_of(id, "PolicyDocument")
@@ -254,16 +314,8 @@ impl Template<'_> {
             return Vec::new();
         };
         if let Some(name) = customer_policy_name(&text) {
-            let by_name = self.resources.iter().find(|r| {
-                r.value.get("Type").and_then(Node::as_str) == Some("AWS::IAM::ManagedPolicy")
-                    && r.value
-                        .get("Properties")
-                        .and_then(|p| p.get("ManagedPolicyName"))
-                        .and_then(Node::as_str)
-                        == Some(name)
-            });
-            if let Some(r) = by_name {
-                let docs = self.documents_of(&r.key, "PolicyDocument");
+            if let Some(id) = self.managed_by_name.get(name) {
+                let docs = self.documents_of(id, "PolicyDocument");
                 if !docs.is_empty() {
                     return docs
                         .into_iter()
@@ -279,24 +331,10 @@ impl Template<'_> {
     /// or its literal name.
     fn find(&self, kind: PrincipalKind, node: &Node) -> Option<usize> {
         if let Some(id) = ref_target(node) {
-            return self
-                .defined
-                .iter()
-                .find(|(d, k, _)| d == id && *k == kind)
-                .map(|(_, _, i)| *i);
+            return self.defined_by_id.get(&(id.to_string(), kind)).copied();
         }
         let name = node.as_str()?;
-        self.defined
-            .iter()
-            .find(|(_, k, i)| {
-                *k == kind
-                    && self.file.principals[*i]
-                        .name
-                        .as_ref()
-                        .and_then(Text::as_literal)
-                        == Some(name)
-            })
-            .map(|(_, _, i)| *i)
+        self.defined_by_name.get(&(kind, name.to_string())).copied()
     }
 
     /// Attach `docs` to the principal `node` names, at `node`.

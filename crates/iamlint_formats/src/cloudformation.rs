@@ -224,6 +224,10 @@ pub(crate) fn extract(root: &Node, src: &str, opts: &LoadOptions, file: &mut Pol
         }
     }
     crate::cfn_principals::extract(root, opts, first_document, file);
+    // (kept until the file is checked: a template of thousands of resources left up to
+    // half of these lists' room unused)
+    file.documents.shrink_to_fit();
+    file.principals.shrink_to_fit();
 }
 
 /// Where [`extract_properties`] puts what it finds.

@@ -10,24 +10,20 @@ use iamlint_syntax::Span;
 /// suppression matter, and a string that reads like one is rare enough.)
 pub fn line_comments(text: &str, marker: &str) -> Vec<Comment> {
     let mut out = Vec::new();
-    let mut offset = 0usize;
-    let lines: Vec<&str> = text.split('\n').collect();
-    let starts: Vec<usize> = lines
-        .iter()
-        .scan(0usize, |at, l| {
-            let s = *at;
-            *at += l.len() + 1;
-            Some(s)
-        })
-        .collect();
-    let line_span = |i: usize| -> Span {
-        match (starts.get(i), lines.get(i)) {
-            // the line and its line break: a finding starting anywhere on it
-            (Some(&s), Some(l)) => span(s, (s + l.len() + 1).min(text.len())),
-            _ => span(text.len(), text.len()),
+    // the line starting at `s` and its line break: a finding starting anywhere on it
+    let line_span = |s: usize| -> Span {
+        if s > text.len() {
+            return span(text.len(), text.len());
         }
+        let end = text
+            .get(s..)
+            .and_then(|rest| rest.find('\n'))
+            .map_or(text.len(), |i| s + i);
+        span(s, (end + 1).min(text.len()))
     };
-    for (line_no, line) in lines.iter().enumerate() {
+    let mut offset = 0usize;
+    // (lines are not collected: a 10 MB file has hundreds of thousands)
+    for line in text.split('\n') {
         let line_start = offset;
         offset += line.len() + 1;
         let Some(at) = line.find(marker) else {
@@ -39,7 +35,7 @@ pub fn line_comments(text: &str, marker: &str) -> Vec<Comment> {
         out.push(Comment {
             span: span(start, end.max(start)),
             text: line[at + marker.len()..].trim().to_string(),
-            covers: line_span(if own_line { line_no + 1 } else { line_no }),
+            covers: line_span(if own_line { offset } else { line_start }),
         });
     }
     out

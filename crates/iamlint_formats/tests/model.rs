@@ -311,3 +311,57 @@ fn cfn_principals_link_every_kind_of_attachment() {
     assert_eq!(user.attached.len(), 1);
     assert_eq!(user.inline.len(), 1);
 }
+
+/// A template of many roles, each given its own policies by `!Ref`, by name and by a
+/// policy resource's `Roles`: every link is found and none crosses to another role (the
+/// template's documents and resources are looked up by index, not scanned per link).
+#[test]
+fn cfn_many_principals_each_get_their_own_policies() {
+    use iamlint_policy::AttachmentTarget;
+    let n = 300;
+    let mut t = String::from("AWSTemplateFormatVersion: \"2010-09-09\"\nResources:\n");
+    let doc = |action: &str, i: usize| {
+        format!(
+            "        Version: \"2012-10-17\"\n        Statement:\n          - Effect: Allow\n            Action: {action}\n            Resource: arn:aws:s3:::b{i}/*\n"
+        )
+    };
+    for i in 0..n {
+        t.push_str(&format!(
+            "  Role{i}:\n    Type: AWS::IAM::Role\n    Properties:\n      RoleName: role-{i}\n      ManagedPolicyArns:\n        - !Ref ByRef{i}\n        - !Sub arn:aws:iam::${{AWS::AccountId}}:policy/by-name-{i}\n"
+        ));
+        t.push_str(&format!(
+            "  ByRef{i}:\n    Type: AWS::IAM::ManagedPolicy\n    Properties:\n      PolicyDocument:\n{}",
+            doc("s3:GetObject", i)
+        ));
+        t.push_str(&format!(
+            "  ByName{i}:\n    Type: AWS::IAM::ManagedPolicy\n    Properties:\n      ManagedPolicyName: by-name-{i}\n      PolicyDocument:\n{}",
+            doc("s3:PutObject", i)
+        ));
+        t.push_str(&format!(
+            "  Inline{i}:\n    Type: AWS::IAM::Policy\n    Properties:\n      PolicyName: p\n      Roles: [!Ref Role{i}, role-{i}]\n      PolicyDocument:\n{}",
+            doc("s3:DeleteObject", i)
+        ));
+    }
+    let f = load_text("many.yaml", &t, &LoadOptions::default());
+    assert_eq!(f.principals.len(), n);
+    for (i, role) in f.principals.iter().enumerate() {
+        assert_eq!(role.id, format!("Role{i}"));
+        let targets: Vec<String> = role
+            .attached
+            .iter()
+            .map(|a| match &a.target {
+                AttachmentTarget::Arn(t) => t.display(),
+                AttachmentTarget::Document(d) => f.documents[*d].origin.path.clone(),
+            })
+            .collect();
+        assert_eq!(
+            targets,
+            [
+                format!("Resources.ByRef{i}.Properties.PolicyDocument"),
+                format!("Resources.ByName{i}.Properties.PolicyDocument"),
+                // `Roles: [!Ref Role, role-name]`: attached once
+                format!("Resources.Inline{i}.Properties.PolicyDocument"),
+            ]
+        );
+    }
+}

@@ -475,3 +475,112 @@ fn corpus_every_policy_found() {
     assert_eq!(blocks, 116);
     assert!(encoded >= 31, "{encoded}");
 }
+
+/// Many roles in one file, each linked to its own policies by reference, by literal
+/// name and by the same expression: every link is found, none crosses to another role
+/// (the module's blocks are looked up by index, not scanned for every reference).
+#[test]
+fn many_principals_each_get_their_own_policies() {
+    let n = 300;
+    let mut tf = String::from("variable \"suffix\" {}\n");
+    for i in 0..n {
+        tf.push_str(&format!(
+            r#"
+resource "aws_iam_role" "r{i}" {{
+  name               = "role-{i}"
+  assume_role_policy = jsonencode({{ Version = "2012-10-17", Statement = [{{ Effect = "Allow", Action = "sts:AssumeRole", Principal = {{ Service = "ec2.amazonaws.com" }} }}] }})
+}}
+
+resource "aws_iam_role_policy" "inline{i}" {{
+  role   = aws_iam_role.r{i}.id
+  policy = jsonencode({{ Version = "2012-10-17", Statement = [{{ Effect = "Allow", Action = "s3:GetObject", Resource = "arn:aws:s3:::b{i}/*" }}] }})
+}}
+
+data "aws_iam_policy_document" "d{i}" {{
+  statement {{
+    actions   = ["sqs:SendMessage"]
+    resources = ["arn:aws:sqs:us-east-1:123456789012:q{i}"]
+  }}
+}}
+
+resource "aws_iam_policy" "m{i}" {{
+  policy = data.aws_iam_policy_document.d{i}.json
+}}
+
+resource "aws_iam_role_policy_attachment" "a{i}" {{
+  role       = "role-{i}"
+  policy_arn = aws_iam_policy.m{i}.arn
+}}
+
+resource "aws_iam_role" "v{i}" {{
+  name               = "v-${{var.suffix}}-{i}"
+  assume_role_policy = jsonencode({{ Version = "2012-10-17", Statement = [{{ Effect = "Allow", Action = "sts:AssumeRole", Principal = {{ Service = "ec2.amazonaws.com" }} }}] }})
+}}
+
+resource "aws_iam_role_policy_attachment" "va{i}" {{
+  role       = "v-${{var.suffix}}-{i}"
+  policy_arn = "arn:aws:iam::aws:policy/ReadOnlyAccess"
+}}
+"#
+        ));
+    }
+    let f = load_text("many.tf", &tf, &LoadOptions::default());
+    assert!(f.syntax_errors.is_empty());
+    for i in 0..n {
+        let role = f
+            .principals
+            .iter()
+            .find(|p| p.id == format!("aws_iam_role.r{i}"))
+            .unwrap();
+        let inline: Vec<&str> = role
+            .inline
+            .iter()
+            .map(|d| f.documents[*d].origin.path.as_str())
+            .collect();
+        assert_eq!(inline, [format!("aws_iam_role_policy.inline{i}.policy")]);
+        let attached: Vec<String> = role
+            .attached
+            .iter()
+            .map(|a| match &a.target {
+                AttachmentTarget::Arn(t) => t.display(),
+                AttachmentTarget::Document(d) => f.documents[*d].origin.path.clone(),
+            })
+            .collect();
+        assert_eq!(attached, [format!("data.aws_iam_policy_document.d{i}")]);
+        // the document is an identity policy (the kind of the resource that uses it)
+        let d = doc(&f, &format!("data.aws_iam_policy_document.d{i}"));
+        assert_eq!(d.kind, PolicyKind::Identity);
+        let v = f
+            .principals
+            .iter()
+            .find(|p| p.id == format!("aws_iam_role.v{i}"))
+            .unwrap();
+        assert_eq!(v.attached.len(), 1, "aws_iam_role.v{i}");
+    }
+    // one document per policy written: trust policies, inline policies, data sources
+    assert_eq!(f.documents.len(), 4 * n);
+}
+
+/// HCL past 4 MB is refused with a message that says why, before its syntax tree is built.
+#[test]
+fn huge_hcl_is_refused_with_a_message() {
+    let block = "resource \"aws_iam_policy\" \"p\" {\n  policy = \"{}\"\n}\n";
+    let tf = block.repeat((4 << 20) / block.len() + 1);
+    let f = load_text("huge.tf", &tf, &LoadOptions::default());
+    assert_eq!(f.kind, FileKind::Unparsed);
+    assert_eq!(f.syntax_errors.len(), 1);
+    assert_eq!(
+        f.syntax_errors[0].kind,
+        iamlint_syntax::SyntaxErrorKind::TooManyNodes
+    );
+    let m = &f.syntax_errors[0].message;
+    assert!(
+        m.contains("4.2 MB") && m.contains("larger than 4 MB"),
+        "{m}"
+    );
+    // just under the limit: parsed
+    let tf = block.repeat((4 << 20) / block.len() - 1);
+    let f = load_text("big.tf", &tf, &LoadOptions::default());
+    assert!(f.syntax_errors.is_empty());
+    assert!(!f.documents.is_empty());
+}

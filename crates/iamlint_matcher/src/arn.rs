@@ -38,14 +38,16 @@ impl PolicyVar {
 #[derive(Clone, Debug)]
 pub struct ArnPattern {
     raw: String,
-    toks: Vec<Tok>,
+    toks: Box<[Tok]>,
     vars: Vec<PolicyVar>,
+    /// (The automaton and the probe are boxed: most patterns never build them, and a
+    /// pattern is kept for every resource item of every statement.)
     /// Compiled automaton when there are no variables, built on the first match (most
     /// patterns of a policy are only compared, never matched).
-    nfa: std::sync::OnceLock<Option<Nfa>>,
+    nfa: std::sync::OnceLock<Option<Box<Nfa>>>,
     /// What [`crate::ArnFormat::quickly_named_by`] reads of the pattern, computed on first
     /// use (the pattern is compared with many formats).
-    probe: std::sync::OnceLock<Probe>,
+    probe: std::sync::OnceLock<Box<Probe>>,
 }
 
 /// One concrete string the pattern matches, and what the cheap format tests need.
@@ -120,7 +122,7 @@ impl ArnPattern {
         }
         Ok(ArnPattern {
             raw: raw.to_owned(),
-            toks,
+            toks: toks.into(),
             vars,
             nfa: std::sync::OnceLock::new(),
             probe: std::sync::OnceLock::new(),
@@ -128,17 +130,19 @@ impl ArnPattern {
     }
 
     pub(crate) fn probe(&self) -> &Probe {
-        self.probe.get_or_init(|| Probe {
-            text: self
-                .toks
-                .iter()
-                .map(|t| match t {
-                    Tok::Lit(c) => *c,
-                    _ => 'x',
-                })
-                .collect(),
-            exact: self.toks.iter().all(|t| matches!(t, Tok::Lit(_))),
-            service: literal_service(&self.raw).map(str::to_owned),
+        self.probe.get_or_init(|| {
+            Box::new(Probe {
+                text: self
+                    .toks
+                    .iter()
+                    .map(|t| match t {
+                        Tok::Lit(c) => *c,
+                        _ => 'x',
+                    })
+                    .collect(),
+                exact: self.toks.iter().all(|t| matches!(t, Tok::Lit(_))),
+                service: literal_service(&self.raw).map(str::to_owned),
+            })
         })
     }
 
@@ -159,6 +163,17 @@ impl ArnPattern {
             .any(|t| matches!(t, Tok::Star(_) | Tok::One(_)))
     }
 
+    /// The literal characters before the pattern's first wildcard or variable. A
+    /// pattern covers another ([`ArnPattern::covers`]) only if its literal head begins
+    /// the other's: an index of patterns by their heads finds every pattern that may
+    /// cover a given one.
+    pub fn literal_head(&self) -> impl Iterator<Item = char> + '_ {
+        self.toks.iter().map_while(|t| match t {
+            Tok::Lit(c) => Some(*c),
+            _ => None,
+        })
+    }
+
     /// The policy variables of the pattern, each once, in order of appearance.
     pub fn variables(&self) -> &[PolicyVar] {
         &self.vars
@@ -175,7 +190,7 @@ impl ArnPattern {
         let nfa = self.nfa.get_or_init(|| {
             self.vars
                 .is_empty()
-                .then(|| Nfa::new(&self.toks).with_fast_table())
+                .then(|| Box::new(Nfa::new(&self.toks).with_fast_table()))
         });
         if let Some(nfa) = nfa {
             return nfa.is_match(arn);

@@ -186,7 +186,9 @@ fn statements(cx: &mut Ctx<'_>, e: &Entry, p: &str, out: &mut Vec<Statement>) {
                     "`Statement` is empty".into(),
                 );
             }
-            out.reserve(items.len());
+            // exactly: a statement is about 500 bytes, and a one-statement document would
+            // otherwise reserve room for four
+            out.reserve_exact(items.len());
             for (i, item) in items.iter().enumerate() {
                 statement_item(cx, item, path::index(p, i), out);
             }

@@ -102,9 +102,10 @@ impl Default for RenderOptions {
     }
 }
 
-/// Render `report` in `format` into `out` (the bytes of [`render`]). The JSON format is
-/// serialized straight into `out`, so a report of thousands of findings is never held
-/// in memory twice.
+/// Render `report` in `format` into `out` (the bytes of [`render`]). The human, compact
+/// and GitHub formats are written finding by finding, SARIF a few thousand results at a
+/// time, and JSON is serialized straight into `out`, so their output is never held in
+/// memory whole; JUnit, GitLab and HTML are written in one piece.
 ///
 /// # Errors
 /// Whatever writing to `out` fails with.
@@ -116,6 +117,10 @@ pub fn render_to(
 ) -> std::io::Result<()> {
     match format {
         Format::Json => json::render_to(report, opts, out),
+        Format::Human => human::render_to(report, opts, out),
+        Format::Compact => compact::render_to(report, opts, out),
+        Format::Github => github::render_to(report, opts, out),
+        Format::Sarif => sarif::render_to(report, opts, out),
         _ => out.write_all(render(report, format, opts).as_bytes()),
     }
 }
@@ -198,6 +203,57 @@ pub(crate) fn clamp_range(text: &str, start: u32, end: u32) -> Range<usize> {
         e += 1;
     }
     s..e
+}
+
+/// A line of more characters than this is shown in windows around its labels (human
+/// and HTML snippets), so that what a finding costs to print does not grow with its line.
+pub(crate) const LONG_LINE: usize = 320;
+/// Characters shown before and after each label edge on a long line (about rustc's).
+pub(crate) const WINDOW_CONTEXT: usize = 60;
+
+/// Whether `line` (without its break) has more than [`LONG_LINE`] characters; reads at
+/// most that many.
+pub(crate) fn is_long_line(line: &str) -> bool {
+    line.len() > LONG_LINE && line.chars().nth(LONG_LINE).is_some()
+}
+
+/// Windows of `WINDOW_CONTEXT` characters either side of each point (byte offsets into
+/// `line`, on any byte), merged where they meet (or leave out no more than three bytes),
+/// as byte ranges on character boundaries. A line without points gets one window at its
+/// start.
+pub(crate) fn line_windows(line: &str, points: impl Iterator<Item = usize>) -> Vec<Range<usize>> {
+    let mut points: Vec<usize> = points
+        .map(|p| {
+            let mut p = p.min(line.len());
+            while !line.is_char_boundary(p) {
+                p -= 1;
+            }
+            p
+        })
+        .collect();
+    if points.is_empty() {
+        // a context line of a label over several lines: its beginning
+        points.push(0);
+    }
+    points.sort_unstable();
+    points.dedup();
+    let mut out: Vec<Range<usize>> = Vec::new();
+    for p in points {
+        let before = line
+            .get(..p)
+            .and_then(|s| s.char_indices().rev().nth(WINDOW_CONTEXT - 1))
+            .map_or(0, |(i, _)| i);
+        let after = line
+            .get(p..)
+            .and_then(|s| s.char_indices().nth(WINDOW_CONTEXT))
+            .map_or(line.len(), |(i, _)| p + i);
+        match out.last_mut() {
+            // (a gap no longer than a `...` that would stand for it is shown)
+            Some(w) if before <= w.end + 3 => w.end = w.end.max(after),
+            _ => out.push(before..after),
+        }
+    }
+    out
 }
 
 /// A label's place in its file: 1-based start and end (end exclusive, as in SARIF) and

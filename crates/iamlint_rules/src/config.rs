@@ -82,6 +82,16 @@ pub struct RulesConfig {
 pub struct RuleOptionsConfig {
     #[serde(rename = "exceeds-reference")]
     pub exceeds_reference: Option<ExceedsReferenceOptions>,
+    #[serde(rename = "too-many-findings")]
+    pub too_many_findings: Option<TooManyFindingsOptions>,
+}
+
+/// `[rules.options.too-many-findings]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TooManyFindingsOptions {
+    /// How many findings one file may report before its check stops.
+    pub limit: usize,
 }
 
 /// `[rules.options.exceeds-reference]`.
@@ -203,6 +213,12 @@ impl Config {
                 .collect(),
             severity,
             inputs: Vec::new(),
+            max_findings_per_file: self
+                .rules
+                .options
+                .too_many_findings
+                .as_ref()
+                .map(|o| o.limit),
         };
         let unknown = selection.unknown_selectors();
         if !unknown.is_empty() {

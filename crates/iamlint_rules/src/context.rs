@@ -98,11 +98,65 @@ impl Finding {
 #[derive(Debug, Default)]
 pub struct Sink {
     pub findings: Vec<Finding>,
+    /// The file's finding budget (see [`Budget`]); none: no limit.
+    pub(crate) budget: Option<Budget>,
 }
 
 impl Sink {
     pub fn report(&mut self, f: Finding) {
+        if let Some(b) = &self.budget {
+            if !b.take() {
+                return;
+            }
+        }
         self.findings.push(f);
+    }
+
+    /// A sink that keeps findings while `budget` lasts.
+    pub(crate) fn with_budget(budget: &Budget) -> Sink {
+        Sink {
+            findings: Vec::new(),
+            budget: Some(budget.clone()),
+        }
+    }
+}
+
+/// How many more findings one file may report, shared by the sinks and document contexts
+/// of its check. A file over its budget (a generated 10 MB policy can give a million
+/// findings, whose messages alone exhaust memory) is checked no further: rules stop at the
+/// next statement or grant, the remaining rules and documents are skipped, and the engine
+/// reports `too-many-findings`.
+#[derive(Clone, Debug)]
+pub(crate) struct Budget(std::rc::Rc<BudgetState>);
+
+#[derive(Debug)]
+struct BudgetState {
+    remaining: std::cell::Cell<usize>,
+    exceeded: std::cell::Cell<bool>,
+}
+
+impl Budget {
+    pub(crate) fn new(limit: usize) -> Budget {
+        Budget(std::rc::Rc::new(BudgetState {
+            remaining: std::cell::Cell::new(limit),
+            exceeded: std::cell::Cell::new(false),
+        }))
+    }
+
+    /// Spend one finding; `false` (and the budget is exceeded) when none is left.
+    fn take(&self) -> bool {
+        let left = self.0.remaining.get();
+        if left == 0 {
+            self.0.exceeded.set(true);
+            return false;
+        }
+        self.0.remaining.set(left - 1);
+        true
+    }
+
+    /// Whether a finding was refused.
+    pub(crate) fn exceeded(&self) -> bool {
+        self.0.exceeded.get()
     }
 }
 
@@ -137,6 +191,8 @@ pub struct DocContext<'a> {
     pub facts: &'a DocumentFacts,
     /// The document's grants, computed once for the rules that share them.
     pub(crate) grants: std::cell::OnceCell<Vec<crate::rules::grant_support::Grant<'a>>>,
+    /// The file's finding budget, when the engine runs the check.
+    pub(crate) budget: Option<Budget>,
 }
 
 impl<'a> DocContext<'a> {
@@ -158,9 +214,18 @@ impl<'a> DocContext<'a> {
         self.file.text()
     }
 
-    /// Statements with their graphs.
+    /// Statements with their graphs (none more once the file's finding budget is
+    /// exceeded).
     pub fn statements(&self) -> impl Iterator<Item = (&'a Statement, &'a StatementFacts)> {
-        self.facts.with(self.doc)
+        let budget = self.budget.clone();
+        self.facts
+            .with(self.doc)
+            .take_while(move |_| budget.as_ref().is_none_or(|b| !b.exceeded()))
+    }
+
+    /// Whether the file's finding budget is exceeded: a rule stops looking.
+    pub fn out_of_budget(&self) -> bool {
+        self.budget.as_ref().is_some_and(Budget::exceeded)
     }
 
     /// Actions denied unconditionally on every resource by some `Deny` of this document.

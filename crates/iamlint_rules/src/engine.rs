@@ -1,6 +1,6 @@
 //! Running the rules over one file.
 
-use crate::context::{DocContext, FileContext, Finding, Sink};
+use crate::context::{Budget, DocContext, FileContext, Finding, Sink};
 use crate::data::RuleData;
 use crate::reference::Reference;
 use crate::registry::all_rules;
@@ -28,6 +28,9 @@ pub struct RuleSelection {
     /// Inputs given to the check (a reference policy): the rules that compare with them
     /// are turned on, as by `enable`.
     pub inputs: Vec<RuleInput>,
+    /// How many findings one file may report before its check stops
+    /// (`too-many-findings`); `None`: the default, 10,000.
+    pub max_findings_per_file: Option<usize>,
 }
 
 fn matches_selector(info: &RuleInfo, sel: &str) -> bool {
@@ -59,6 +62,11 @@ impl RuleSelection {
             self.select.iter().any(|s| matches_selector(info, s))
         };
         selected && !self.ignore.iter().any(|s| matches_selector(info, s))
+    }
+
+    /// Whether `--ignore` (or the configuration's `ignore`) names the rule.
+    pub fn is_ignored(&self, info: &RuleInfo) -> bool {
+        self.ignore.iter().any(|s| matches_selector(info, s))
     }
 
     pub fn severity_of(&self, info: &RuleInfo) -> Severity {
@@ -132,8 +140,13 @@ pub fn check_file(
     let mut raw: Vec<(&'static RuleInfo, Finding)> = Vec::new();
     // the document each finding is about (`None`: the file), for `Fn::If` branches
     let mut found_in: Vec<Option<usize>> = Vec::new();
+    let limit = opts
+        .selection
+        .max_findings_per_file
+        .unwrap_or(crate::rules::too_many_findings::DEFAULT_LIMIT);
+    let budget = Budget::new(limit);
     for r in &rules {
-        let mut sink = Sink::default();
+        let mut sink = Sink::with_budget(&budget);
         r.check_file(&fcx, &mut sink);
         raw.extend(sink.findings.into_iter().map(|f| (r.info(), f)));
     }
@@ -145,14 +158,21 @@ pub fn check_file(
             .map(|d| opts.semantic.document(d))
             .collect();
         for (d, (doc, facts)) in pf.documents.iter().zip(&documents).enumerate() {
+            if budget.exceeded() {
+                break;
+            }
             let dcx = DocContext {
                 file: &fcx,
                 doc,
                 facts,
                 grants: std::cell::OnceCell::new(),
+                budget: Some(budget.clone()),
             };
             for r in &rules {
-                let mut sink = Sink::default();
+                if budget.exceeded() {
+                    break;
+                }
+                let mut sink = Sink::with_budget(&budget);
                 r.check_document(&dcx, &mut sink);
                 // a document found in a guide, a script or an account dump says what it is
                 match &doc.about {
@@ -167,7 +187,7 @@ pub fn check_file(
             }
         }
         raw = crate::branches::finish(pf, raw, &found_in);
-        crate::principal_context::check_principals(&rules, &fcx, pf, &documents, &mut raw);
+        crate::principal_context::check_principals(&rules, &fcx, pf, &documents, &mut raw, &budget);
     }
     let sup = suppress::collect(source, file.ok(), opts.config_suppressions);
     let mut out = Vec::new();
@@ -184,8 +204,26 @@ pub fn check_file(
             f,
         ));
     }
+    let too_many = &crate::rules::too_many_findings::TooManyFindings::INFO;
+    if budget.exceeded() && !opts.selection.is_ignored(too_many) {
+        // reported whatever the selection (the findings asked for are cut short), unless
+        // the rule is ignored by name
+        let f = Finding::file_level(format!(
+            "this file gives more than {} findings: the first {} are reported and the rest of the file is not checked",
+            thousands(limit),
+            thousands(limit)
+        ))
+        .help("check what generated the file, or raise `[rules.options.too-many-findings] limit`");
+        out.push(to_diagnostic(
+            too_many,
+            opts.selection.severity_of(too_many),
+            source,
+            f,
+        ));
+    }
     let unused = &crate::rules::unused_suppression::UnusedSuppression::INFO;
-    if opts.selection.is_enabled(unused) {
+    // (a file checked only in part may not use its suppressions: none is called unused)
+    if opts.selection.is_enabled(unused) && !budget.exceeded() {
         for (s, used) in sup.iter().zip(used) {
             if !used && s.reports_unused(opts.selection) {
                 let f = s.unused_finding();
@@ -236,4 +274,17 @@ pub(crate) fn to_diagnostic(
     };
     d.fingerprint = d.compute_fingerprint();
     d
+}
+
+/// `12345` → `12,345`.
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }

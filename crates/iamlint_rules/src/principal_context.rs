@@ -56,6 +56,7 @@ impl<'a> PrincipalContext<'a> {
             doc,
             facts,
             grants: std::cell::OnceCell::new(),
+            budget: None,
         }
     }
 
@@ -95,12 +96,16 @@ pub(crate) fn check_principals(
     file: &PolicyFile,
     documents: &[DocumentFacts],
     raw: &mut Vec<(&'static RuleInfo, Finding)>,
+    budget: &crate::context::Budget,
 ) {
-    if file.principals.is_empty() {
+    if file.principals.is_empty() || budget.exceeded() {
         return;
     }
     let facts = fcx.semantic.principals(file, documents);
     for (def, pf) in file.principals.iter().zip(&facts) {
+        if budget.exceeded() {
+            return;
+        }
         let cx = PrincipalContext {
             file: fcx,
             principal: Principal {
@@ -111,7 +116,7 @@ pub(crate) fn check_principals(
             },
         };
         for r in rules {
-            let mut sink = Sink::default();
+            let mut sink = Sink::with_budget(budget);
             r.check_principal(&cx, &mut sink);
             raw.extend(sink.findings.into_iter().map(|f| (r.info(), f)));
         }

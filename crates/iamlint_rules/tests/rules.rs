@@ -105,8 +105,13 @@ pub fn run_rule(
         Reference::load(semantic, data, spec, &vars, 1 << 20).expect("the reference loads")
     });
     let deploy_role = deploy_role_input(semantic, data, &mut rule_options, name, text);
+    // `option:too-many-findings.limit=N`, as `[rules.options.too-many-findings]` gives it
+    let max_findings_per_file = rule_options
+        .remove("too-many-findings")
+        .and_then(|o| o.get("limit").map(|l| l.parse().expect("a number")));
     let selection = RuleSelection {
         select,
+        max_findings_per_file,
         ..RuleSelection::default()
     };
     let copts = CheckOptions {

@@ -34,6 +34,8 @@ impl DocumentFacts {
                 net_allowed.subtract(&g.actions);
             }
         }
+        // (one copy of each large set for the run: documents that allow the same share it)
+        let net_allowed = semantic.shared_set(net_allowed);
         DocumentFacts {
             statements,
             net_allowed,

@@ -106,6 +106,9 @@ pub fn statement_facts(semantic: &Semantic<'_>, st: &Statement) -> StatementFact
         Some(ElementList { negated: true, .. }) => named.complement(),
         _ => named,
     };
+    // (one copy of each large set for the run: a 10 MB policy of wildcard statements made
+    // one 2.8 KB set per statement)
+    let actions = semantic.shared_set(actions);
     let resource_items: Vec<ResourceItem> = st
         .resource
         .as_ref()

@@ -25,7 +25,7 @@ pub use keys::{is_provider_prefix, KeyLookup};
 pub use managed::{ManagedDocument, ManagedLookup};
 pub use principal::{PrincipalFacts, TrustFacts, FEDERATION_ONLY_ACTIONS};
 
-use iamlint_catalog::{Catalog, ResourceTypeId};
+use iamlint_catalog::{ActionSet, Catalog, ResourceTypeId};
 use iamlint_matcher::ArnFormat;
 use memo::Memo;
 use std::sync::OnceLock;
@@ -35,6 +35,9 @@ pub struct Semantic<'c> {
     catalog: &'c Catalog,
     /// Action strings as written → what they denote.
     expansions: Memo<String, ActionItem>,
+    /// Large action sets of statements (unions of several items, complements), one copy
+    /// of each: statements that grant the same set share its words.
+    statement_sets: Memo<ActionSet, ActionSet>,
     /// Per resource type: its formats, parsed on first use.
     formats: Vec<OnceLock<Vec<ArnFormat>>>,
     /// Per resource pattern: the decided verdicts "can name a resource of this type".
@@ -56,6 +59,7 @@ impl<'c> Semantic<'c> {
         Semantic {
             catalog,
             expansions: Memo::new(),
+            statement_sets: Memo::new(),
             formats: (0..catalog.resource_type_count())
                 .map(|_| OnceLock::new())
                 .collect(),
@@ -81,6 +85,18 @@ impl<'c> Semantic<'c> {
 
     pub fn catalog(&self) -> &'c Catalog {
         self.catalog
+    }
+
+    /// `set`, or an equal set kept for the run (sharing its words) when `set` is large.
+    pub(crate) fn shared_set(&self, set: ActionSet) -> ActionSet {
+        if set.len() <= 64 {
+            return set;
+        }
+        if let Some(kept) = self.statement_sets.get(&set) {
+            return kept;
+        }
+        self.statement_sets.insert(set.clone(), set.clone());
+        set
     }
 
     /// The facts of one document.

@@ -574,6 +574,10 @@ impl Semantic<'_> {
         for g in &grants {
             facts.net_allowed.union_with(&g.actions);
         }
+        facts.net_allowed = self.shared_set(std::mem::replace(
+            &mut facts.net_allowed,
+            ActionSet::empty(0),
+        ));
         facts.grants = grants;
         facts.unresolved_allows = unresolved_allows;
         facts

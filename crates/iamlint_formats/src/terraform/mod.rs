@@ -276,7 +276,9 @@ fn uses_of(m: &Module<'_>, name: &str) -> Uses {
     use hcl_edit::visit::Visit;
     let needle = format!("aws_iam_policy_document.{name}");
     let mut u = Uses::default();
-    for f in m.blocks(&needle) {
+    // (the blocks that name it: counting every block's references per data source made
+    // a file of thousands of them quadratic)
+    for f in m.blocks_naming_data(name, &needle) {
         let b = f.block;
         let total = count_refs(name, |c| c.visit_body(&b.body));
         if total == 0 {
@@ -326,9 +328,10 @@ fn uses_of(m: &Module<'_>, name: &str) -> Uses {
 pub(crate) struct Loaded {
     /// (resource address without iteration, attribute) → document index, for documents
     /// written at a resource of this file.
-    pub at_resource: Vec<((String, String), usize)>,
-    /// Data source name → document index.
-    pub data_docs: Vec<(String, usize)>,
+    /// (The first document of each key: lookups by key, not scans.)
+    pub at_resource: std::collections::HashMap<(String, String), usize>,
+    /// Data source name → document index (the first of each name).
+    pub data_docs: std::collections::HashMap<String, usize>,
 }
 
 fn syntax_error(text: &str, e: &hcl_edit::parser::Error) -> SyntaxError {
@@ -370,9 +373,28 @@ fn too_deep(text: &str, max: usize) -> Option<usize> {
     None
 }
 
+/// HCL larger than this is not parsed: `hcl_edit`'s syntax tree takes about 35 bytes per
+/// byte of text (a 10 MB file, 380 MB), and no hand-written module comes near it (the
+/// largest file of the Terraform corpus is 45 KB). JSON and YAML have node budgets instead
+/// ([`iamlint_syntax::Limits`]); Terraform plan and state files are JSON.
+pub(crate) const MAX_HCL_BYTES: usize = 4 << 20;
+
 fn load(src: &Source<'_>) -> PolicyFile {
     let mut file = PolicyFile::empty("terraform", SourceKind::Json, FileKind::Other);
     let text = src.text;
+    if text.len() > MAX_HCL_BYTES {
+        file.kind = FileKind::Unparsed;
+        file.syntax_errors.push(SyntaxError {
+            kind: SyntaxErrorKind::TooManyNodes,
+            span: Span::new(0, 0),
+            message: format!(
+                "this Terraform file is {:.1} MB: HCL files larger than {} MB are not parsed (their syntax tree would take about 35 times the text)",
+                text.len() as f64 / 1e6,
+                MAX_HCL_BYTES >> 20
+            ),
+        });
+        return file;
+    }
     if let Some(at) = too_deep(text, src.opts.limits.max_depth.min(200)) {
         let at = u32::try_from(at).unwrap_or(u32::MAX);
         file.kind = FileKind::Unparsed;
@@ -403,7 +425,7 @@ fn load(src: &Source<'_>) -> PolicyFile {
     );
     let mut cv = Conv::new(&m, src.opts, src.name);
     let loaded = extract(&mut cv, &body, &mut file);
-    strays(&mut cv, &body, "", &mut file, 0);
+    strays(&mut cv, &body, "", &mut file, 0, &mut Taken::default());
     principals::principals(&mut cv, &body, &loaded, &mut file);
     for i in &mut file.issues {
         cv.holes.fix_issue(i);
@@ -446,8 +468,8 @@ fn push_document(
 
 fn extract(cv: &mut Conv<'_, '_>, body: &Body, file: &mut PolicyFile) -> Loaded {
     let mut loaded = Loaded {
-        at_resource: Vec::new(),
-        data_docs: Vec::new(),
+        at_resource: std::collections::HashMap::new(),
+        data_docs: std::collections::HashMap::new(),
     };
     for b in module::top_blocks(body) {
         match b.ident.as_str() {
@@ -482,7 +504,10 @@ fn resource(cv: &mut Conv<'_, '_>, b: &Block, file: &mut PolicyFile, loaded: &mu
                 (addr.clone(), ty.clone()),
                 false,
             );
-            loaded.at_resource.push(((plain.clone(), String::new()), i));
+            loaded
+                .at_resource
+                .entry((plain.clone(), String::new()))
+                .or_insert(i);
         }
         return;
     }
@@ -517,7 +542,7 @@ fn resource(cv: &mut Conv<'_, '_>, b: &Block, file: &mut PolicyFile, loaded: &mu
                     (addr.clone(), ty.clone()),
                     false,
                 );
-                loaded.at_resource.push(((plain.clone(), attr), i));
+                loaded.at_resource.entry((plain.clone(), attr)).or_insert(i);
             }
             PolicyValue::Invalid(mut issue) => {
                 issue.path = path;
@@ -555,7 +580,7 @@ fn data_source(cv: &mut Conv<'_, '_>, b: &Block, file: &mut PolicyFile, loaded: 
         (addr, "aws_iam_policy_document".to_string()),
         r.partial,
     );
-    loaded.data_docs.push((name, i));
+    loaded.data_docs.entry(name).or_insert(i);
 }
 
 /// Whether an expression is written as a policy document: `jsonencode({...})` of an
@@ -620,7 +645,14 @@ fn find_policies<'e>(
 
 /// Policies written outside the places resources take them (a module argument, a local,
 /// an output, a resource this module does not know): documents of inferred kind.
-fn strays(cv: &mut Conv<'_, '_>, body: &Body, prefix: &str, file: &mut PolicyFile, depth: usize) {
+fn strays(
+    cv: &mut Conv<'_, '_>,
+    body: &Body,
+    prefix: &str,
+    file: &mut PolicyFile,
+    depth: usize,
+    taken: &mut Taken,
+) {
     if depth > 8 {
         return;
     }
@@ -629,15 +661,7 @@ fn strays(cv: &mut Conv<'_, '_>, body: &Body, prefix: &str, file: &mut PolicyFil
         find_policies(cv, &a.value, &mut found, 0);
         for e in found {
             let span = span_of(e);
-            if file
-                .documents
-                .iter()
-                .any(|d| d.span.start < span.end && span.start < d.span.end)
-                || file
-                    .issues
-                    .iter()
-                    .any(|i| span.start <= i.span.start && i.span.end <= span.end)
-            {
+            if taken.overlaps_document_or_holds_issue(file, span) {
                 continue;
             }
             let path = if prefix.is_empty() {
@@ -683,6 +707,144 @@ fn strays(cv: &mut Conv<'_, '_>, body: &Body, prefix: &str, file: &mut PolicyFil
             other if prefix.is_empty() => other.to_string(),
             other => format!("{prefix}.{other}"),
         };
-        strays(cv, &b.body, &p, file, depth + 1);
+        strays(cv, &b.body, &p, file, depth + 1, taken);
+    }
+}
+
+/// The spans of the documents and issues found so far, for [`strays`]: whether a policy
+/// expression overlaps a document or holds an issue, asked once per expression (a scan of
+/// every document per expression made a file of thousands of policies quadratic).
+#[derive(Default)]
+struct Taken {
+    documents: SpanIndex,
+    issues: SpanIndex,
+    /// How many of the file's documents and issues are in the indexes.
+    seen: (usize, usize),
+}
+
+impl Taken {
+    fn overlaps_document_or_holds_issue(&mut self, file: &PolicyFile, span: Span) -> bool {
+        for d in file.documents.get(self.seen.0..).unwrap_or(&[]) {
+            self.documents.insert(d.span);
+        }
+        for i in file.issues.get(self.seen.1..).unwrap_or(&[]) {
+            self.issues.insert(i.span);
+        }
+        self.seen = (file.documents.len(), file.issues.len());
+        self.documents.overlaps(span) || self.issues.any_within(span)
+    }
+}
+
+/// Spans added one at a time, for two exact questions in logarithmic time: does one of
+/// them overlap a span, does one of them lie within it. Kept as sorted runs of sizes
+/// powers of two (merged as a binary counter carries), each with the running maximum and
+/// the trailing minimum of its ends.
+#[derive(Default)]
+pub(crate) struct SpanIndex {
+    runs: Vec<Option<Run>>,
+}
+
+struct Run {
+    /// (start, end), sorted.
+    spans: Vec<(u32, u32)>,
+    /// Largest end among `spans[..=i]`.
+    max_end: Vec<u32>,
+    /// Smallest end among `spans[i..]`.
+    min_end: Vec<u32>,
+}
+
+impl Run {
+    fn new(spans: Vec<(u32, u32)>) -> Run {
+        let max_end = spans
+            .iter()
+            .scan(0u32, |m, &(_, e)| {
+                *m = (*m).max(e);
+                Some(*m)
+            })
+            .collect();
+        let mut min_end: Vec<u32> = spans
+            .iter()
+            .rev()
+            .scan(u32::MAX, |m, &(_, e)| {
+                *m = (*m).min(e);
+                Some(*m)
+            })
+            .collect();
+        min_end.reverse();
+        Run {
+            spans,
+            max_end,
+            min_end,
+        }
+    }
+}
+
+impl SpanIndex {
+    pub(crate) fn insert(&mut self, span: Span) {
+        let mut carry = vec![(span.start, span.end)];
+        for slot in &mut self.runs {
+            match slot.take() {
+                None => {
+                    *slot = Some(Run::new(carry));
+                    return;
+                }
+                Some(run) => {
+                    let mut merged = run.spans;
+                    merged.extend(carry);
+                    merged.sort_unstable();
+                    carry = merged;
+                }
+            }
+        }
+        self.runs.push(Some(Run::new(carry)));
+    }
+
+    /// Whether some span `d` has `d.start < span.end && span.start < d.end`.
+    pub(crate) fn overlaps(&self, span: Span) -> bool {
+        self.runs.iter().flatten().any(|r| {
+            let k = r.spans.partition_point(|&(s, _)| s < span.end);
+            k > 0 && r.max_end.get(k - 1).is_some_and(|&e| e > span.start)
+        })
+    }
+
+    /// Whether some span `d` has `span.start <= d.start && d.end <= span.end`.
+    pub(crate) fn any_within(&self, span: Span) -> bool {
+        self.runs.iter().flatten().any(|r| {
+            let k = r.spans.partition_point(|&(s, _)| s < span.start);
+            r.min_end.get(k).is_some_and(|&e| e <= span.end)
+        })
+    }
+}
+
+#[cfg(test)]
+mod span_index_tests {
+    use super::*;
+
+    /// The index answers as scanning every span does.
+    #[test]
+    fn span_index_matches_a_scan() {
+        let mut seed = 7u64;
+        let mut next = |n: u32| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            u32::try_from(seed >> 33).unwrap_or(0) % n
+        };
+        let mut index = SpanIndex::default();
+        let mut all: Vec<Span> = Vec::new();
+        for _ in 0..300 {
+            let s = next(200);
+            let span = Span::new(s, s + next(20));
+            index.insert(span);
+            all.push(span);
+            for _ in 0..20 {
+                let qs = next(220);
+                let q = Span::new(qs, qs + next(30));
+                let overlaps = all.iter().any(|d| d.start < q.end && q.start < d.end);
+                let within = all.iter().any(|d| q.start <= d.start && d.end <= q.end);
+                assert_eq!(index.overlaps(q), overlaps, "{q:?}");
+                assert_eq!(index.any_within(q), within, "{q:?}");
+            }
+        }
     }
 }

@@ -5,7 +5,7 @@
 //! as the resource-policy statement AWS makes of it.
 
 use super::convert::{data_document, resource_attr, traversal_words, Conv};
-use super::module::{literal, source, span_of, top_blocks, Found, TfFile};
+use super::module::{literal, span_of, top_blocks, written_in, Found, LinkKey, TfFile};
 use super::{address, head_span, is_resource, Loaded};
 use hcl_edit::expr::Expression;
 use hcl_edit::structure::{Block, Body};
@@ -21,16 +21,7 @@ enum Located {
 
 /// The expression's text as written in its own file.
 fn written(cv: &Conv<'_, '_>, file: Option<&TfFile>, e: &Expression) -> String {
-    let text = file.map_or(cv.module.text, |f| f.text.as_str());
-    let s: String = source(text, e)
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
-    if s.is_empty() {
-        "?".into()
-    } else {
-        s
-    }
+    written_in(file.map_or(cv.module.text, |f| f.text.as_str()), e)
 }
 
 /// A Terraform expression of the checked file as text of the model.
@@ -73,11 +64,7 @@ fn locate(
 ) -> Located {
     let plain = plain(owner);
     if file.is_none() {
-        if let Some((_, i)) = loaded
-            .at_resource
-            .iter()
-            .find(|((p, a), _)| *p == plain && a == attr)
-        {
+        if let Some(i) = loaded.at_resource.get(&(plain, attr.to_string())) {
             return Located::Here(*i);
         }
     }
@@ -85,12 +72,10 @@ fn locate(
     if let Expression::Traversal(t) = e {
         if let Some(name) = data_document(t) {
             return match cv.module.find("data", "aws_iam_policy_document", &name) {
-                Some(Found { file: None, .. }) => {
-                    match loaded.data_docs.iter().find(|(n, _)| *n == name) {
-                        Some((_, i)) => Located::Here(*i),
-                        None => Located::Unknown(written(cv, file, e)),
-                    }
-                }
+                Some(Found { file: None, .. }) => match loaded.data_docs.get(&name) {
+                    Some(i) => Located::Here(*i),
+                    None => Located::Unknown(written(cv, file, e)),
+                },
                 Some(Found {
                     file: Some(f),
                     block,
@@ -440,10 +425,23 @@ fn module_links(
             "aws_iam_group_policy_attachments_exclusive",
         ),
     };
-    // every block that mentions the principal's name may link to it
+    // the blocks that may link to it: the checked file's whose link attributes name it
+    // (by reference, by the same literal name or the same expression: what `names`
+    // accepts), and the blocks of the siblings that mention its name
+    let mut keys = vec![LinkKey::Ref(
+        p.labels.first().map_or("", |l| l.as_str()).to_string(),
+        name.clone(),
+    )];
+    if let Some(own) = p.body.get_attribute("name") {
+        keys.push(match literal(&own.value) {
+            Some(l) => LinkKey::Literal(l),
+            None => LinkKey::Written(written(cv, None, &own.value)),
+        });
+    }
     let found: Vec<(Option<&TfFile>, &Block)> = cv
         .module
-        .blocks(&name)
+        .blocks_linking(&keys, &name)
+        .into_iter()
         .filter(|f| f.block.ident.as_str() == "resource")
         .map(|f| (f.file, f.block))
         .collect();
@@ -557,18 +555,7 @@ fn group_id(cv: &Conv<'_, '_>, file: Option<&TfFile>, e: &Expression) -> Option<
     }
     let lit = literal(e)?;
     let _ = file;
-    cv.module
-        .blocks("aws_iam_group")
-        .find(|f| {
-            is_resource(f.block, "aws_iam_group")
-                && f.block
-                    .body
-                    .get_attribute("name")
-                    .and_then(|a| literal(&a.value))
-                    .as_deref()
-                    == Some(lit.as_str())
-        })
-        .map(|f| plain(f.block))
+    cv.module.group_named(&lit).map(|f| plain(f.block))
 }
 
 /// Managed policies attached by ARN in this file (not references to an `aws_iam_policy`

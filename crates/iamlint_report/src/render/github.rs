@@ -5,7 +5,18 @@ use super::{display_path, RenderOptions};
 use crate::{Report, Severity};
 
 pub(super) fn render(report: &Report, opts: &RenderOptions) -> String {
-    let mut out = String::new();
+    let mut out = Vec::new();
+    // (writing into a `Vec` does not fail)
+    let _ = render_to(report, opts, &mut out);
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Written finding by finding.
+pub(super) fn render_to(
+    report: &Report,
+    opts: &RenderOptions,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     for d in &report.diagnostics {
         let command = match d.severity {
             Severity::Error => "error",
@@ -32,13 +43,14 @@ pub(super) fn render(report: &Report, opts: &RenderOptions) -> String {
             message.push_str("\nhelp: ");
             message.push_str(h);
         }
-        out.push_str(&format!(
-            "::{command} {}::{}\n",
+        writeln!(
+            out,
+            "::{command} {}::{}",
             props.join(","),
             escape_data(&message)
-        ));
+        )?;
     }
-    out
+    Ok(())
 }
 
 /// Escape a command's message (`%`, CR, LF).

@@ -459,21 +459,38 @@ fn finding(out: &mut String, report: &Report, d: &Diagnostic, anchor: &str, opts
     out.push_str("</article>\n");
 }
 
-/// The lines around `start..end` with line numbers, the flagged text marked.
+/// The lines around `start..end` with line numbers, the flagged text marked. Lines are
+/// found with the file's line index, and a line longer than `LONG_LINE` characters is
+/// shown in windows around the flagged text's edges with `…` where text was left out, so
+/// a snippet's size does not depend on the file's (a finding on a 10 MB one-line policy
+/// copied the whole line before).
 fn snippet(out: &mut String, d: &Diagnostic, start: u32, end: u32) {
     let src = d.file.text.as_str();
     if src.is_empty() || d.file.is_text_dropped() {
         return;
     }
     let range = super::clamp_range(src, start, end);
-    // (byte offset, line) of each line
-    let mut lines: Vec<(usize, &str)> = Vec::new();
-    let mut offset = 0;
-    for l in src.split_inclusive('\n') {
-        lines.push((offset, l));
-        offset += l.len();
-    }
-    let line_of = |pos: usize| lines.iter().rposition(|(o, _)| *o <= pos).unwrap_or(0);
+    let index = &d.file.line_index;
+    // lines as `split_inclusive('\n')` counts them: no empty line after a final break
+    let count = index.line_count() - usize::from(src.ends_with('\n'));
+    let line_of = |pos: usize| {
+        index
+            .line_of(u32::try_from(pos).unwrap_or(u32::MAX))
+            .min(count.saturating_sub(1))
+    };
+    let bounds = |i: usize| {
+        let ls = (index.line_start(i) as usize).min(src.len());
+        let next = if i + 1 < index.line_count() {
+            (index.line_start(i + 1) as usize).clamp(ls, src.len())
+        } else {
+            src.len()
+        };
+        let body = src
+            .get(ls..next)
+            .unwrap_or("")
+            .trim_end_matches(['\n', '\r']);
+        (ls, ls + body.len())
+    };
     let first = line_of(range.start);
     let last = line_of(range.end.saturating_sub(1).max(range.start));
     let cut = last.saturating_sub(first) >= MAX_FLAGGED_LINES;
@@ -483,23 +500,38 @@ fn snippet(out: &mut String, d: &Diagnostic, start: u32, end: u32) {
         last
     };
     let from = first.saturating_sub(CONTEXT);
-    let to = (shown_last + CONTEXT).min(lines.len().saturating_sub(1));
+    let to = (shown_last + CONTEXT).min(count.saturating_sub(1));
     out.push_str("<pre class=\"snippet\">");
-    for (i, (o, line)) in lines.iter().enumerate().take(to + 1).skip(from) {
-        let body = line.trim_end_matches(['\n', '\r']);
-        let (ls, le) = (*o, *o + body.len());
+    for i in from..=to {
+        let (ls, le) = bounds(i);
+        let body = src.get(ls..le).unwrap_or("");
         let _ = write!(out, "<span class=\"ln\">{}</span>", i + 1);
         let ms = range.start.clamp(ls, le);
         let me = range.end.clamp(ls, le);
         let marked = i >= first && i <= shown_last && (ms < me || (range.is_empty() && i == first));
-        if marked && ms < me {
-            out.push_str(&text(&src[ls..ms]));
-            out.push_str("<mark>");
-            out.push_str(&text(&src[ms..me]));
-            out.push_str("</mark>");
-            out.push_str(&text(&src[me..le]));
+        let windows = if super::is_long_line(body) {
+            super::line_windows(body, [ms - ls, me - ls].into_iter())
         } else {
-            out.push_str(&text(body));
+            std::iter::once(0..body.len()).collect()
+        };
+        for (k, w) in windows.iter().enumerate() {
+            if k > 0 || w.start > 0 {
+                out.push('…');
+            }
+            let (ws, we) = (ls + w.start, ls + w.end);
+            if marked && ms < me && ms < we && me > ws {
+                let (a, b) = (ms.max(ws), me.min(we));
+                out.push_str(&text(src.get(ws..a).unwrap_or("")));
+                out.push_str("<mark>");
+                out.push_str(&text(src.get(a..b).unwrap_or("")));
+                out.push_str("</mark>");
+                out.push_str(&text(src.get(b..we).unwrap_or("")));
+            } else {
+                out.push_str(&text(src.get(ws..we).unwrap_or("")));
+            }
+        }
+        if windows.last().is_some_and(|w| w.end < body.len()) {
+            out.push('…');
         }
         out.push('\n');
         if cut && i == shown_last {

@@ -60,7 +60,7 @@ fn testcase(out: &mut String, report: &Report, d: &Diagnostic, file: &str) {
         Some(l) => {
             let r = region(d, l);
             let quoted: String = r.snippet.chars().take(MAX_QUOTED).collect();
-            let more = if r.snippet.chars().count() > MAX_QUOTED {
+            let more = if r.snippet.chars().nth(MAX_QUOTED).is_some() {
                 "…"
             } else {
                 ""

@@ -20,7 +20,24 @@ struct RuleEntry<'a> {
     level: Severity,
 }
 
+/// Results made (in parallel) and written at a time.
+const RESULTS_CHUNK: usize = 4096;
+/// A region's `snippet` is left out when its text is longer than this (bytes): a label
+/// over a whole document of a large file would otherwise copy it into every result.
+pub(crate) const MAX_SNIPPET: usize = 4096;
+
 pub(super) fn render(report: &Report, opts: &RenderOptions) -> String {
+    let mut out = Vec::new();
+    // (writing into a `Vec` does not fail)
+    let _ = render_to(report, opts, &mut out);
+    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+pub(super) fn render_to(
+    report: &Report,
+    opts: &RenderOptions,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     let mut rules: Vec<RuleEntry<'_>> = report
         .rules
         .iter()
@@ -41,25 +58,6 @@ pub(super) fn render(report: &Report, opts: &RenderOptions) -> String {
             });
         }
     }
-    // Each result is built and pretty-printed on its own, in parallel for a large report,
-    // and indented to its depth in the document (`runs[0].results[i]`): the same bytes
-    // serde_json writes for the whole tree (strings hold no raw newline), without one
-    // serial pass over a tree of every result.
-    let result_text = |d: &Diagnostic| {
-        let index = rules.iter().position(|r| r.code == d.code).unwrap_or(0);
-        let text = serde_json::to_vec_pretty(&result(d, index, opts)).unwrap_or_default();
-        let mut out = Vec::with_capacity(text.len() + text.len() / 4);
-        out.extend_from_slice(b"\n        ");
-        super::json::indent_into(&mut out, &text, b"        ");
-        out
-    };
-    let results: Vec<Vec<u8>> = if report.diagnostics.len() > 64 {
-        use rayon::prelude::*;
-        report.diagnostics.par_iter().map(result_text).collect()
-    } else {
-        report.diagnostics.iter().map(result_text).collect()
-    };
-
     let mut driver = Map::new();
     driver.insert("name".into(), json!("iamlint"));
     driver.insert("version".into(), json!(opts.tool_version));
@@ -97,24 +95,49 @@ pub(super) fn render(report: &Report, opts: &RenderOptions) -> String {
         "version": "2.1.0",
         "runs": [run],
     });
-    let mut out = serde_json::to_string_pretty(&doc).unwrap_or_default();
-    if !results.is_empty() {
-        const EMPTY: &str = "\"results\": []";
-        if let Some(at) = out.rfind(EMPTY) {
-            let mut text = Vec::with_capacity(results.iter().map(Vec::len).sum::<usize>() + 16);
-            text.extend_from_slice(b"\"results\": [");
+    let frame = serde_json::to_string_pretty(&doc).unwrap_or_default();
+    const EMPTY: &str = "\"results\": []";
+    let split = frame
+        .rfind(EMPTY)
+        .filter(|_| !report.diagnostics.is_empty());
+    let Some(at) = split else {
+        out.write_all(frame.as_bytes())?;
+        return out.write_all(b"\n");
+    };
+    out.write_all(frame.get(..at).unwrap_or("").as_bytes())?;
+    {
+        // Each result is built and pretty-printed on its own, in parallel for a large
+        // report, and indented to its depth in the document (`runs[0].results[i]`): the
+        // same bytes serde_json writes for the whole tree (strings hold no raw newline).
+        // Results are made and written a chunk at a time, so the report's text is never
+        // held whole.
+        let result_text = |d: &Diagnostic| {
+            let index = rules.iter().position(|r| r.code == d.code).unwrap_or(0);
+            let text = serde_json::to_vec_pretty(&result(d, index, opts)).unwrap_or_default();
+            let mut out = Vec::with_capacity(text.len() + text.len() / 4);
+            out.extend_from_slice(b"\n        ");
+            super::json::indent_into(&mut out, &text, b"        ");
+            out
+        };
+        out.write_all(b"\"results\": [")?;
+        for (c, chunk) in report.diagnostics.chunks(RESULTS_CHUNK).enumerate() {
+            let results: Vec<Vec<u8>> = if chunk.len() > 64 {
+                use rayon::prelude::*;
+                chunk.par_iter().map(result_text).collect()
+            } else {
+                chunk.iter().map(result_text).collect()
+            };
             for (i, r) in results.iter().enumerate() {
-                if i > 0 {
-                    text.push(b',');
+                if c > 0 || i > 0 {
+                    out.write_all(b",")?;
                 }
-                text.extend_from_slice(r);
+                out.write_all(r)?;
             }
-            text.extend_from_slice(b"\n      ]");
-            out.replace_range(at..at + EMPTY.len(), &String::from_utf8_lossy(&text));
         }
+        out.write_all(b"\n      ]")?;
     }
-    out.push('\n');
-    out
+    out.write_all(frame.get(at + EMPTY.len()..).unwrap_or("").as_bytes())?;
+    out.write_all(b"\n")
 }
 
 /// `MAJOR.MINOR.PATCH` with an optional `-pre` / `+build` suffix.
@@ -244,7 +267,7 @@ fn physical_location(d: &Diagnostic, label: Option<&Label>, opts: &RenderOptions
     reg.insert("startColumn".into(), json!(start.column));
     reg.insert("endLine".into(), json!(end.line));
     reg.insert("endColumn".into(), json!(end.column));
-    if !snippet.is_empty() {
+    if !snippet.is_empty() && snippet.len() <= MAX_SNIPPET {
         reg.insert("snippet".into(), json!({ "text": snippet }));
     }
     loc.insert("region".into(), Value::Object(reg));

@@ -1,5 +1,7 @@
 use super::structure::exclusive_branches;
 use crate::{declare_rule, DocContext, Finding, Rule, RuleInfo, Sink};
+use iamlint_policy::Statement;
+type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
 
 declare_rule! {
     /// ## What it does
@@ -48,14 +50,19 @@ impl Rule for DuplicateSid {
 
     fn check_document(&self, cx: &DocContext<'_>, sink: &mut Sink) {
         let stmts = &cx.doc.statements;
-        for (j, st) in stmts.iter().enumerate() {
+        // the earlier statements of each `Sid`, in order: a statement is compared only
+        // with those of its own `Sid` (was every earlier statement)
+        let mut earlier: HashMap<&str, Vec<&Statement>> = HashMap::default();
+        for st in stmts {
             let Some(sid) = st.sid_text().filter(|s| !s.is_empty()) else {
                 continue;
             };
-            let first = stmts
+            let same = earlier.entry(sid).or_default();
+            let first = same
                 .iter()
-                .take(j)
-                .find(|o| o.sid_text() == Some(sid) && !exclusive_branches(&o.path, &st.path));
+                .copied()
+                .find(|o| !exclusive_branches(&o.path, &st.path));
+            same.push(st);
             let (Some(first), Some(sid_text)) = (first, &st.sid) else {
                 continue;
             };

@@ -110,7 +110,7 @@ impl Rule for FullAdmin {
 
     fn check_document(&self, cx: &DocContext<'_>, sink: &mut Sink) {
         let cat = cx.catalog();
-        for gr in gs::grants(cx) {
+        for gr in gs::grants_in_budget(cx) {
             let Some(fa) = gs::full_admin(cat, gr) else {
                 continue;
             };

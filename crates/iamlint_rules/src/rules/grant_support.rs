@@ -132,6 +132,13 @@ pub(crate) fn grants<'c, 'a>(cx: &'c DocContext<'a>) -> &'c [Grant<'a>] {
     cx.grants.get_or_init(|| compute_grants(cx))
 }
 
+/// The document's grants, in order, until the file's finding budget is exceeded.
+pub(crate) fn grants_in_budget<'c, 'a>(
+    cx: &'c DocContext<'a>,
+) -> impl Iterator<Item = &'c Grant<'a>> + 'c {
+    grants(cx).iter().take_while(|_| !cx.out_of_budget())
+}
+
 fn compute_grants<'a>(cx: &DocContext<'a>) -> Vec<Grant<'a>> {
     if !grants_permissions(cx.doc.kind) {
         return Vec::new();
@@ -605,7 +612,7 @@ pub(crate) fn report_unrestricted(
     if subset.is_empty() {
         return;
     }
-    for gr in grants(cx) {
+    for gr in grants_in_budget(cx) {
         let set = unrestricted(cat, gr, subset);
         if set.is_empty() || full_admin(cat, gr).is_some() {
             continue;

@@ -18,6 +18,7 @@ crate::rule_list! {
     not_a_policy::NotAPolicy,
     unchecked_policy::UncheckedPolicy,
     unresolved_attachment::UnresolvedAttachment,
+    too_many_findings::TooManyFindings,
     missing_version::MissingVersion,
     invalid_version::InvalidVersion,
     // -- structure rules (IAM103-IAM106, IAM114-IAM129) --

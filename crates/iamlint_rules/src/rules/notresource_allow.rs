@@ -46,7 +46,7 @@ impl Rule for NotresourceAllow {
 
     fn check_document(&self, cx: &DocContext<'_>, sink: &mut Sink) {
         let cat = cx.catalog();
-        for gr in gs::grants(cx) {
+        for gr in gs::grants_in_budget(cx) {
             let Scope::NotResource { list, .. } = gr.scope else {
                 continue;
             };

@@ -61,7 +61,7 @@ impl Rule for PassroleUnrestricted {
         let Some(pass) = cat.find_action("iam:PassRole") else {
             return;
         };
-        for gr in gs::grants(cx) {
+        for gr in gs::grants_in_budget(cx) {
             if !gr.effective.contains(pass)
                 || gs::has_narrowing_key(gr.st.condition.as_ref(), KEYS)
                 || gs::full_admin(cat, gr).is_some()

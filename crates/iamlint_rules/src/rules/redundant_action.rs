@@ -126,96 +126,268 @@ fn redundant_items(list: &ElementList, expanded: &[ActionItem]) -> Vec<(usize, u
             ActionPattern::parse(t).ok().map(|p| (j, p))
         })
         .collect();
+    let mut wild_at: Vec<Option<usize>> = vec![None; texts.len()];
+    for (k, (j, _)) in wild.iter().enumerate() {
+        if let Some(slot) = wild_at.get_mut(*j) {
+            *slot = Some(k);
+        }
+    }
     let index = WildIndex::new(
         wild.iter()
             .map(|(j, _)| (set(*j).is_some(), bounds.get(*j).copied().flatten())),
     );
-    let mut near = Vec::new();
-    // Single names are compared by key (a name covers only itself): the catalog id, or the
-    // lower-cased text of a name the catalog lacks; so a list of thousands of names costs
-    // a hash map, not a quadratic scan. A name of the catalog (its item expanded to that
-    // one action) is covered by a wildcard pattern exactly when the pattern's expansion
-    // holds the action: the pattern matches the catalog's spelling of the name, which is
-    // the item's text up to case.
+    // Many wildcard items: also indexed by what their literal text requires of a name.
+    let grams = (wild.len() > GramIndex::MIN_ITEMS).then(|| GramIndex::new(&texts, &wild));
+
+    // What each single name is compared by. Single names are compared by key (a name
+    // covers only itself): the catalog id, or the lower-cased text of a name the catalog
+    // lacks; so a list of thousands of names costs a hash map, not a quadratic scan. A
+    // name of the catalog (its item expanded to that one action) is covered by a
+    // wildcard pattern exactly when the pattern's expansion holds the action: the
+    // pattern matches the catalog's spelling of the name, which is the item's text up to
+    // case.
     let mut first_of: HashMap<NameKey, usize> =
         HashMap::with_capacity_and_hasher(texts.len(), Default::default());
-    // covered_by[i]: items j != i that cover item i (for equivalent items, only earlier j),
-    // ascending.
-    let mut covered_by: Vec<Vec<usize>> = vec![Vec::new(); texts.len()];
+    let mut names: Vec<Option<Name>> = Vec::with_capacity(texts.len());
     for (i, t) in texts.iter().enumerate() {
-        let Some(t) = *t else { continue };
-        let Some(by) = covered_by.get_mut(i) else {
-            continue;
-        };
-        if !has_wildcard(t) {
+        let name = t.filter(|t| !has_wildcard(t)).and_then(|t| {
             let known = set(i)
                 .filter(|s| s.len() == 1)
                 .and_then(|s| s.iter().next());
             // names of the catalog are equal (up to case) exactly when their ids are
             let key = match known {
                 Some(a) => NameKey::Id(a),
-                None => match name_key(t) {
-                    Some(k) => NameKey::Text(k),
-                    None => continue,
-                },
+                None => NameKey::Text(name_key(t)?),
             };
-            if let Some(&j) = first_of.get(&key) {
-                by.push(j);
-            } else {
-                first_of.insert(key, i);
-            }
+            let earlier = match first_of.get(&key) {
+                Some(&j) => Some(j),
+                None => {
+                    first_of.insert(key, i);
+                    None
+                }
+            };
             let parsed = match known {
                 Some(_) => None,
                 None => ActionPattern::parse(t).ok(),
             };
-            let span = known
-                .map(|a| (a, a))
-                .or_else(|| bounds.get(i).copied().flatten());
-            index.candidates(wild.len(), span, set(i).is_some(), &mut near);
-            for (j, q) in near.iter().filter_map(|&k| wild.get(k)) {
-                let covers = match (known, &parsed) {
-                    (Some(a), _) => {
-                        bounds
-                            .get(*j)
-                            .copied()
-                            .flatten()
-                            .is_some_and(|(lo, hi)| lo <= a && a <= hi)
-                            && set(*j).is_some_and(|s| s.contains(a))
-                    }
-                    (None, Some(p)) => may_cover(*j, i) && q.covers(p),
-                    (None, None) => false,
-                };
-                if covers {
-                    by.push(*j);
-                }
+            Some(Name {
+                known,
+                parsed,
+                earlier,
+            })
+        });
+        names.push(name);
+    }
+
+    // Whether item `j` covers item `i` (for equivalent wildcard items, only an earlier
+    // `j`).
+    let covers = |i: usize, j: usize| -> bool {
+        let Some((_, q)) = wild_at.get(j).copied().flatten().and_then(|k| wild.get(k)) else {
+            // only wildcard patterns cover, and a name its duplicates
+            return names
+                .get(i)
+                .and_then(Option::as_ref)
+                .is_some_and(|n| n.earlier == Some(j));
+        };
+        if let Some((_, p)) = wild_at.get(i).copied().flatten().and_then(|k| wild.get(k)) {
+            return i != j && may_cover(j, i) && q.covers(p) && (!p.covers(q) || j < i);
+        }
+        match names.get(i).and_then(Option::as_ref) {
+            Some(Name {
+                known: Some(a), ..
+            }) => {
+                bounds
+                    .get(j)
+                    .copied()
+                    .flatten()
+                    .is_some_and(|(lo, hi)| lo <= *a && *a <= hi)
+                    && set(j).is_some_and(|s| s.contains(*a))
             }
-        } else {
-            let Some(p) = wild.iter().find(|(j, _)| *j == i).map(|(_, p)| p) else {
-                continue;
-            };
-            let span = bounds.get(i).copied().flatten();
-            index.candidates(wild.len(), span, set(i).is_some(), &mut near);
-            for (j, q) in near.iter().filter_map(|&k| wild.get(k)) {
-                let j = *j;
-                if i == j || !may_cover(j, i) || !q.covers(p) {
-                    continue;
-                }
-                if !p.covers(q) || j < i {
-                    by.push(j);
-                }
+            Some(Name {
+                parsed: Some(p), ..
+            }) => may_cover(j, i) && q.covers(p),
+            _ => false,
+        }
+    };
+
+    // The items that may cover item `i` (a superset of those that do), ascending.
+    let mut near = Vec::new();
+    let mut candidates = |i: usize, out: &mut Vec<usize>| {
+        out.clear();
+        let Some(t) = texts.get(i).copied().flatten() else {
+            return;
+        };
+        let (span, earlier) = match (wild_at.get(i).copied().flatten(), names.get(i)) {
+            (Some(_), _) => (bounds.get(i).copied().flatten(), None),
+            (None, Some(Some(n))) => (
+                n.known
+                    .map(|a| (a, a))
+                    .or_else(|| bounds.get(i).copied().flatten()),
+                n.earlier,
+            ),
+            // a wildcard that does not parse, or not a name
+            _ => return,
+        };
+        let expanded = set(i).is_some();
+        let from_grams = grams.as_ref().map(|g| g.candidates(t));
+        match from_grams {
+            Some(ks)
+                if ks.len() <= GramIndex::ENOUGH
+                    || index.is_everything(span, expanded)
+                    || ks.len() < wild.len() / 2 =>
+            {
+                out.extend(ks.iter().filter_map(|&k| wild.get(k)).map(|(j, _)| *j));
+            }
+            _ => {
+                index.candidates(wild.len(), span, expanded, &mut near);
+                out.extend(near.iter().filter_map(|&k| wild.get(k)).map(|(j, _)| *j));
             }
         }
-        by.sort_unstable();
+        out.extend(earlier);
+        out.sort_unstable();
+        out.dedup();
+    };
+
+    // The first item covering each item, then (for an item whose first covering item is
+    // itself covered) the first covering item that nothing covers, as `pick_covering`
+    // chooses over the full lists of the pairwise definition; no list of every covering
+    // item is kept (16,000 copies of one pattern made 128 million entries).
+    let mut cands = Vec::new();
+    let first: Vec<Option<usize>> = (0..texts.len())
+        .map(|i| {
+            candidates(i, &mut cands);
+            cands.iter().copied().find(|&j| covers(i, j))
+        })
+        .collect();
+    let mut out = Vec::new();
+    for (i, f) in first.iter().enumerate() {
+        let Some(f) = *f else { continue };
+        let best = if first.get(f).copied().flatten().is_none() {
+            f
+        } else {
+            candidates(i, &mut cands);
+            cands
+                .iter()
+                .copied()
+                .find(|&j| covers(i, j) && first.get(j).copied().flatten().is_none())
+                .unwrap_or(f)
+        };
+        out.push((i, best));
     }
-    pick_covering(&covered_by)
+    out
 }
 
-/// The wildcard items that may cover an item, without looking at every one: a covering
-/// pattern's expansion encloses the covered one's (`may_cover`), and expansions of
-/// one service's patterns span that service's short run of ids. So the patterns are
-/// sorted by their smallest action id, and a scan down from the covered item's smallest id
-/// stops where no pattern at or below reaches its largest id (`reach`, a running
-/// maximum). The candidates are a superset of the items that pass `may_cover`.
+/// What a single name (an item without a wildcard) is compared by.
+struct Name {
+    /// The catalog action it names.
+    known: Option<ActionId>,
+    /// Parsed, for a name the catalog lacks.
+    parsed: Option<ActionPattern>,
+    /// The first earlier item naming the same action.
+    earlier: Option<usize>,
+}
+
+/// Wildcard items by a short piece of their literal text (one to three bytes). A pattern
+/// covers an item only if it matches a name the item matches (its text with `*` read as
+/// nothing, `?` as `x`, a part of stars alone as `x`: the item's probe), so every piece
+/// of the pattern's literal text is in the item's probe. Each pattern is listed under
+/// the piece of its literal text that the fewest probes hold; an item's candidates are
+/// the patterns listed under the pieces of its probe, and those without literal text
+/// (`*`, `*:*`). This separates infix patterns (`s3:*a17b*`), whose expansions are mostly
+/// empty and so tell nothing apart by their id range.
+struct GramIndex {
+    by_gram: HashMap<u32, Vec<usize>>,
+    always: Vec<usize>,
+}
+
+impl GramIndex {
+    /// Below this many wildcard items, the id-range index alone is used.
+    const MIN_ITEMS: usize = 128;
+    /// A list of candidates this short is used without asking the id-range index.
+    const ENOUGH: usize = 64;
+
+    /// Every piece of one to three bytes of `s`, as a number (length in the top byte).
+    fn grams(s: &[u8]) -> impl Iterator<Item = u32> + '_ {
+        (1..=3usize).flat_map(move |n| {
+            s.windows(n).map(move |w| {
+                w.iter()
+                    .fold(u32::try_from(n).unwrap_or(0) << 24, |g, &b| g << 8 | u32::from(b))
+            })
+        })
+    }
+
+    /// The lower-cased probe of an item's text: a name the item matches.
+    fn probe(text: &str) -> Vec<u8> {
+        let lower = text.to_ascii_lowercase();
+        let part = |p: &str| {
+            let mut v: Vec<u8> = p
+                .bytes()
+                .filter(|&b| b != b'*')
+                .map(|b| if b == b'?' { b'x' } else { b })
+                .collect();
+            if v.is_empty() {
+                v.push(b'x');
+            }
+            v
+        };
+        match lower.split_once(':') {
+            Some((s, a)) => {
+                let mut v = part(s);
+                v.push(b':');
+                v.extend(part(a));
+                v
+            }
+            None => part(&lower),
+        }
+    }
+
+    fn new(texts: &[Option<&str>], wild: &[(usize, ActionPattern)]) -> GramIndex {
+        // in how many items' probes each piece occurs
+        let mut count: HashMap<u32, u32> = HashMap::default();
+        let mut seen: Vec<u32> = Vec::new();
+        for t in texts.iter().flatten() {
+            seen.clear();
+            seen.extend(Self::grams(&Self::probe(t)));
+            seen.sort_unstable();
+            seen.dedup();
+            for &g in &seen {
+                *count.entry(g).or_insert(0) += 1;
+            }
+        }
+        let mut index = GramIndex {
+            by_gram: HashMap::default(),
+            always: Vec::new(),
+        };
+        for (k, (_, q)) in wild.iter().enumerate() {
+            let lower = q.as_str().to_ascii_lowercase();
+            let best = lower
+                .split(['*', '?'])
+                .flat_map(|run| Self::grams(run.as_bytes()))
+                .min_by_key(|g| (count.get(g).copied().unwrap_or(0), std::cmp::Reverse(g >> 24)));
+            match best {
+                Some(g) => index.by_gram.entry(g).or_default().push(k),
+                None => index.always.push(k),
+            }
+        }
+        index
+    }
+
+    /// The wildcard items (positions in `wild`) that may cover an item of text `text`,
+    /// ascending and without repeats.
+    fn candidates(&self, text: &str) -> Vec<usize> {
+        let probe = Self::probe(text);
+        let mut out = self.always.clone();
+        for g in Self::grams(&probe) {
+            if let Some(l) = self.by_gram.get(&g) {
+                out.extend_from_slice(l);
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+}
+
 struct WildIndex {
     /// (smallest id, largest id, position in `wild`), by smallest id.
     ranged: Vec<(ActionId, ActionId, usize)>,
@@ -256,6 +428,11 @@ impl WildIndex {
     /// Into `out`, the positions in `wild` (of `len` items) of those that may cover an
     /// item whose expansion spans `span` (`expanded`: the item was expanded at all). An
     /// unexpanded item, or one whose expansion is empty, may be covered by any of them.
+    /// Whether [`WildIndex::candidates`] would give every item.
+    fn is_everything(&self, span: Option<(ActionId, ActionId)>, expanded: bool) -> bool {
+        span.filter(|_| expanded).is_none()
+    }
+
     fn candidates(
         &self,
         len: usize,
@@ -387,6 +564,46 @@ mod tests {
             "a:b:c",
         ])
         .prop_map(str::to_string)
+    }
+
+    fn check_against_pairwise(items: &[String]) -> Result<(), TestCaseError> {
+        let cat = &Catalog::embedded();
+        let quoted: Vec<String> = items.iter().map(|i| format!("\"{i}\"")).collect();
+        let text = format!(
+            r#"{{"Version": "2012-10-17", "Statement": [{{"Effect": "Allow", "Action": [{}], "Resource": "*"}}]}}"#,
+            quoted.join(", ")
+        );
+        let file = iamlint_formats::load_text("p.json", &text, &iamlint_formats::LoadOptions::default());
+        let doc = &file.documents[0];
+        let st = &doc.statements[0];
+        let g = iamlint_semantic::Semantic::new(cat).document(doc);
+        let list = st.action.as_ref().expect("an Action list");
+        prop_assert_eq!(redundant_items(list, &g.statements[0].action_items), pairwise(list));
+        Ok(())
+    }
+
+    /// Infix and other wildcard patterns, most matching no catalog action.
+    fn wild_item() -> impl Strategy<Value = String> {
+        prop_oneof![
+            "(s3|S3|ec2|\\*|s\\*|s3\\?):\\*[ab]{1,2}[ab*?]{0,2}\\*",
+            "(s3|ec2):(Get|get|Put|\\*)[ab*?]{0,3}",
+            "(s3|\\*):\\*(Object|object|Obj)\\*?",
+            item(),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(16))]
+
+        /// Lists long enough for the piece index (more than `GramIndex::MIN_ITEMS`
+        /// wildcard items), with many duplicates and infix patterns.
+        #[test]
+        fn long_lists_match_the_pairwise_definition(
+            items in prop::collection::vec(wild_item(), 135..170)
+        ) {
+            prop_assume!(items.iter().filter(|i| has_wildcard(i)).count() > GramIndex::MIN_ITEMS);
+            check_against_pairwise(&items)?;
+        }
     }
 
     proptest! {

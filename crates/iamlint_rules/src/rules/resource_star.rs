@@ -66,7 +66,7 @@ impl Rule for ResourceStar {
 
     fn check_document(&self, cx: &DocContext<'_>, sink: &mut Sink) {
         let cat = cx.catalog();
-        for gr in gs::grants(cx) {
+        for gr in gs::grants_in_budget(cx) {
             let Scope::Star(star) = gr.scope else {
                 continue;
             };

@@ -201,6 +201,7 @@ fn grants_full_admin(
         doc: &m.document,
         facts: &m.facts,
         grants: std::cell::OnceCell::new(),
+        budget: None,
     };
     gs::grants(&dcx)
         .iter()

@@ -54,7 +54,7 @@ impl Rule for ServiceLinkedRoleUnrestricted {
         let Some(create) = cat.find_action("iam:CreateServiceLinkedRole") else {
             return;
         };
-        for gr in gs::grants(cx) {
+        for gr in gs::grants_in_budget(cx) {
             if !gr.effective.contains(create)
                 || gs::has_narrowing_key(gr.st.condition.as_ref(), KEYS)
                 || gs::full_admin(cx.catalog(), gr).is_some()

@@ -53,7 +53,7 @@ impl Rule for ServiceWildcard {
 
     fn check_document(&self, cx: &DocContext<'_>, sink: &mut Sink) {
         let cat = cx.catalog();
-        for gr in gs::grants(cx) {
+        for gr in gs::grants_in_budget(cx) {
             if gr.not_action() {
                 continue;
             }
