@@ -379,12 +379,16 @@ impl Reader<'_> {
         let w = self.call.value(name_option(kind))?;
         let name = st.word_text(w, format!("{}.{}", self.path, pascal(name_option(kind))));
         let id = name.display();
-        if let Some(i) = file
-            .principals
-            .iter()
-            .position(|p| p.kind == kind && p.id == id)
         {
-            return Some(i);
+            let mut index = st.principal_index.borrow_mut();
+            let (seen, by_id) = &mut *index;
+            for (i, p) in file.principals.iter().enumerate().skip(*seen) {
+                by_id.entry((p.kind, p.id.clone())).or_insert(i);
+            }
+            *seen = file.principals.len();
+            if let Some(&i) = by_id.get(&(kind, id.clone())) {
+                return Some(i);
+            }
         }
         file.principals.push(PrincipalDef {
             kind,

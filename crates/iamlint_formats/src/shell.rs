@@ -151,7 +151,17 @@ pub(crate) struct ShellState<'a> {
     pub created_policies: HashMap<String, usize>,
     /// `aws` commands read so far in the current part.
     pub aws_index: usize,
+    /// The file's principals by (kind, id): the first of each, over the first `.0`
+    /// principals of the file (caught up on each lookup, so a guide of thousands of
+    /// `aws iam` commands does not scan every principal for each).
+    pub principal_index: std::cell::RefCell<PrincipalIndex>,
 }
+
+/// How many principals of the file are indexed, and the first of each (kind, id).
+pub(crate) type PrincipalIndex = (
+    usize,
+    HashMap<(iamlint_policy::PrincipalKind, String), usize>,
+);
 
 impl<'a> ShellState<'a> {
     pub fn new(src: &Source<'a>, prefix: &str) -> ShellState<'a> {
@@ -165,6 +175,7 @@ impl<'a> ShellState<'a> {
             written: HashMap::new(),
             created_policies: HashMap::new(),
             aws_index: 0,
+            principal_index: std::cell::RefCell::new((0, HashMap::new())),
         }
     }
 

@@ -231,3 +231,34 @@ fn account_dump_principals_and_default_versions() {
     let alice = f.principals.iter().find(|p| p.id == "alice").unwrap();
     assert_eq!(alice.groups, vec!["developers".to_string()]);
 }
+
+/// A guide of many blocks, each giving a role a policy with `aws iam` commands, a later
+/// block returning to an earlier role: every role gets exactly its own policies (the
+/// roles already met are looked up by name, not scanned for every command).
+#[test]
+fn many_commands_give_each_role_its_own_policies() {
+    let n = 1_000;
+    let mut md = String::from("# Setup\n\n");
+    for i in 0..n {
+        md.push_str(&format!(
+            "Role {i}:\n\n```sh\naws iam create-role --role-name r{i} --assume-role-policy-document '{{\"Version\":\"2012-10-17\",\"Statement\":[{{\"Effect\":\"Allow\",\"Principal\":{{\"Service\":\"ec2.amazonaws.com\"}},\"Action\":\"sts:AssumeRole\"}}]}}'\naws iam put-role-policy --role-name r{i} --policy-name p --policy-document '{{\"Version\":\"2012-10-17\",\"Statement\":[{{\"Effect\":\"Allow\",\"Action\":\"s3:GetObject\",\"Resource\":\"arn:aws:s3:::b{i}/*\"}}]}}'\n```\n\n"
+        ));
+    }
+    // back to the first role
+    md.push_str("```sh\naws iam attach-role-policy --role-name r0 --policy-arn arn:aws:iam::aws:policy/ReadOnlyAccess\n```\n");
+    let f = load_text("guide.md", &md, &LoadOptions::default());
+    assert_eq!(f.principals.len(), n);
+    for (i, p) in f.principals.iter().enumerate() {
+        assert_eq!(p.kind, PrincipalKind::Role);
+        assert_eq!(p.id, format!("r{i}"));
+        assert!(p.trust.is_some(), "r{i}");
+        assert_eq!(p.inline.len(), 1, "r{i}");
+        let doc = &f.documents[p.inline[0]];
+        assert!(
+            doc.statements[0].resource.as_ref().unwrap().items[0].as_literal()
+                == Some(&format!("arn:aws:s3:::b{i}/*")),
+            "r{i}"
+        );
+        assert_eq!(p.attached.len(), usize::from(i == 0), "r{i}");
+    }
+}
