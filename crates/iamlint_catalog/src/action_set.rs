@@ -57,6 +57,10 @@ fn bit_of(words: &[u64], a: ActionId) -> bool {
 }
 
 impl ActionSet {
+    /// Sets of at most this many actions are lists of ids; so is what an overlay adds to
+    /// shared words.
+    pub const SPARSE_MAX: usize = SPARSE_MAX;
+
     /// The empty set over `0..universe` (allocates nothing).
     pub fn empty(universe: usize) -> Self {
         Self {
