@@ -118,7 +118,13 @@ pub fn statement_facts(semantic: &Semantic<'_>, st: &Statement) -> StatementFact
         named.union_with(set);
     }
     let actions = match &st.action {
-        Some(ElementList { negated: true, .. }) => named.complement(),
+        // every action but the named ones: the full set (shared) with them taken away (an
+        // overlay when they are few)
+        Some(ElementList { negated: true, .. }) => {
+            let mut all = semantic.shared_set(ActionSet::full(n));
+            all.subtract(&named);
+            all
+        }
         _ => named,
     };
     // (the whole set kept once for the run as well: a union of several small items, a
