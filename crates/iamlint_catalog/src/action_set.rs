@@ -545,6 +545,17 @@ impl ActionSet {
     /// Whether every action of `self` is in `o`.
     pub fn is_subset(&self, o: &ActionSet) -> bool {
         match (&self.repr, &o.repr) {
+            // on the same shared words only the ids added and taken away are compared:
+            // (B + A1) - D1 is within (B + A2) - D2 when D2 is within D1 and the other
+            // holds every id of A1
+            (Repr::Overlay(b1, add1, del1), Repr::Overlay(b2, _, del2)) if Arc::ptr_eq(b1, b2) => {
+                del2.iter().all(|a| del1.binary_search(a).is_ok())
+                    && add1.iter().all(|&a| o.contains(a))
+            }
+            (Repr::Overlay(b1, add1, _), Repr::Dense(b2)) if Arc::ptr_eq(b1, b2) => {
+                add1.iter().all(|&a| o.contains(a))
+            }
+            (Repr::Dense(b1), Repr::Overlay(b2, _, del2)) if Arc::ptr_eq(b1, b2) => del2.is_empty(),
             (Repr::Overlay(..), _) | (Repr::Dense(_), Repr::Overlay(..)) => {
                 self.words().all(|(i, w)| w & !o.word(i) == 0)
             }
@@ -840,6 +851,13 @@ mod tests {
         assert!(
             matches!(&back.repr, Repr::Overlay(_, add, del) if add.is_empty() && del == &[500])
         );
+        // overlays on the same words compare by what they add and take away
+        assert!(not.is_subset(&back) && !back.is_subset(&not));
+        let mut other = not.clone();
+        other.union_with(&ActionSet::single(1000, 3));
+        other.subtract(&ActionSet::single(1000, 7));
+        assert!(!not.is_subset(&other) && !other.is_subset(&not));
+        assert_eq!(other.len(), 998);
         back.union_with(&ActionSet::single(1000, 500));
         assert_eq!(back, all);
         assert_eq!(all.len(), 1000);
