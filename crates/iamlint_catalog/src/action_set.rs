@@ -31,12 +31,14 @@ enum Repr {
     /// handed to every item that names its pattern without copying 2.8 KB each time (a
     /// policy of 100,000 wildcard statements held 1.75 GB of copies).
     Dense(Arc<[u64]>),
-    /// A shared bitset and a few more ids (sorted, unique, none in the bitset, at least
-    /// one and at most [`SPARSE_MAX`]): what a statement naming a wildcard and a few
-    /// single actions grants (`s3:Get*` and `ec2:RunInstances`), without a bitset of its
-    /// own (a policy of 100,000 such statements, each with another single action, held
-    /// 300 MB of bitsets). Changed in any other way, it becomes `Dense`.
-    Overlay(Arc<[u64]>, Vec<ActionId>),
+    /// A shared bitset, a few ids added and a few taken away: `(base ∪ add) − del`, with
+    /// `add` none of the bitset's, `del` all of them, both sorted and unique, at most
+    /// [`SPARSE_MAX`] in all. What a statement naming a wildcard and a few single
+    /// actions grants (`s3:Get*` and `ec2:RunInstances`), or a `NotAction` of a few
+    /// actions (every action but those), without a bitset of its own (a policy of
+    /// 100,000 such statements, each naming another single action, held 300 MB of
+    /// bitsets). Changed in any other way, it becomes `Dense`.
+    Overlay(Arc<[u64]>, Vec<ActionId>, Vec<ActionId>),
 }
 
 /// The bits of the sorted ids `ids` that fall in bitset word `w`.
@@ -57,6 +59,10 @@ fn bit_of(words: &[u64], a: ActionId) -> bool {
 }
 
 impl ActionSet {
+    /// Sets of at most this many actions are lists of ids; so is what an overlay adds to
+    /// shared words.
+    pub const SPARSE_MAX: usize = SPARSE_MAX;
+
     /// The empty set over `0..universe` (allocates nothing).
     pub fn empty(universe: usize) -> Self {
         Self {
@@ -125,12 +131,18 @@ impl ActionSet {
     /// The bitset words, converting a sparse set first (and copying words shared with
     /// another set).
     fn dense_mut(&mut self) -> &mut [u64] {
-        if let Repr::Overlay(base, extra) = &self.repr {
+        if let Repr::Overlay(base, add, del) = &self.repr {
             let mut words = base.to_vec();
-            for &i in extra {
+            for &i in add {
                 let i = i as usize;
                 if let Some(w) = words.get_mut(i / 64) {
                     *w |= 1u64 << (i % 64);
+                }
+            }
+            for &i in del {
+                let i = i as usize;
+                if let Some(w) = words.get_mut(i / 64) {
+                    *w &= !(1u64 << (i % 64));
                 }
             }
             self.repr = Repr::Dense(words.into());
@@ -233,7 +245,9 @@ impl ActionSet {
         match &self.repr {
             Repr::Sparse(ids) => ids.binary_search(&a).is_ok(),
             Repr::Dense(words) => bit_of(words, a),
-            Repr::Overlay(base, extra) => bit_of(base, a) || extra.binary_search(&a).is_ok(),
+            Repr::Overlay(base, add, del) => {
+                (bit_of(base, a) && del.binary_search(&a).is_err()) || add.binary_search(&a).is_ok()
+            }
         }
     }
 
@@ -242,8 +256,8 @@ impl ActionSet {
         match &self.repr {
             Repr::Sparse(ids) => ids.len(),
             Repr::Dense(words) => words.iter().map(|w| w.count_ones() as usize).sum(),
-            Repr::Overlay(base, extra) => {
-                base.iter().map(|w| w.count_ones() as usize).sum::<usize>() + extra.len()
+            Repr::Overlay(base, add, del) => {
+                base.iter().map(|w| w.count_ones() as usize).sum::<usize>() + add.len() - del.len()
             }
         }
     }
@@ -253,7 +267,7 @@ impl ActionSet {
         match &self.repr {
             Repr::Sparse(ids) => ids.is_empty(),
             Repr::Dense(words) => words.iter().all(|&w| w == 0),
-            Repr::Overlay(..) => false,
+            Repr::Overlay(_, add, _) => add.is_empty() && self.words().next().is_none(),
         }
     }
 
@@ -303,25 +317,21 @@ impl ActionSet {
                     *a |= b;
                 }
             }
-            Repr::Overlay(base, extra) => {
-                let ours = std::mem::replace(&mut self.repr, Repr::Sparse(Vec::new()));
-                match ours {
-                    Repr::Sparse(ids) => {
-                        self.repr = Repr::Overlay(Arc::clone(base), extra.clone());
-                        self.add_ids(&ids);
-                    }
-                    other => {
-                        self.repr = other;
-                        let words = self.dense_mut();
-                        for (a, b) in words.iter_mut().zip(base.iter()) {
-                            *a |= b;
-                        }
-                        for &i in extra {
-                            let i = i as usize;
-                            if let Some(w) = words.get_mut(i / 64) {
-                                *w |= 1u64 << (i % 64);
-                            }
-                        }
+            Repr::Overlay(base, add, del) => {
+                if let Repr::Sparse(ours) = &self.repr {
+                    let ids = ours.clone();
+                    self.repr = Repr::Overlay(Arc::clone(base), add.clone(), del.clone());
+                    self.add_ids(&ids);
+                    return;
+                }
+                if o.words().all(|(i, w)| w & !self.word(i) == 0) {
+                    // nothing to add: keep sharing
+                    return;
+                }
+                let words = self.dense_mut();
+                for (i, w) in o.words() {
+                    if let Some(a) = words.get_mut(i) {
+                        *a |= w;
                     }
                 }
             }
@@ -345,14 +355,18 @@ impl ActionSet {
                 // (words of its own are changed in place)
                 if new.len() <= SPARSE_MAX && Arc::strong_count(base) > 1 {
                     let base = Arc::clone(base);
-                    self.repr = Repr::Overlay(base, new);
+                    self.repr = Repr::Overlay(base, new, Vec::new());
                     return;
                 }
             }
-            Repr::Overlay(_, extra) => {
-                if extra.len() + new.len() <= SPARSE_MAX {
-                    extra.extend(new);
-                    extra.sort_unstable();
+            Repr::Overlay(base, add, del) => {
+                // an id the shared words hold was taken away: give it back
+                let (back, more): (Vec<ActionId>, Vec<ActionId>) =
+                    new.iter().partition(|&&a| bit_of(base, a));
+                if add.len() + more.len() + del.len() - back.len() <= SPARSE_MAX {
+                    del.retain(|a| back.binary_search(a).is_err());
+                    add.extend(more);
+                    add.sort_unstable();
                     return;
                 }
             }
@@ -363,6 +377,39 @@ impl ActionSet {
             let i = i as usize;
             if let Some(w) = words.get_mut(i / 64) {
                 *w |= 1u64 << (i % 64);
+            }
+        }
+    }
+
+    /// Takes the sorted ids `ids` (each in the set) away from a set that is not
+    /// `Sparse`: as an overlay on shared words while they are few, from its own words
+    /// otherwise.
+    fn take_ids(&mut self, ids: &[ActionId]) {
+        match &mut self.repr {
+            Repr::Dense(base) => {
+                if ids.len() <= SPARSE_MAX && Arc::strong_count(base) > 1 {
+                    let base = Arc::clone(base);
+                    self.repr = Repr::Overlay(base, Vec::new(), ids.to_vec());
+                    return;
+                }
+            }
+            Repr::Overlay(base, add, del) => {
+                let (from_base, added): (Vec<ActionId>, Vec<ActionId>) =
+                    ids.iter().partition(|&&a| bit_of(base, a));
+                if add.len() - added.len() + del.len() + from_base.len() <= SPARSE_MAX {
+                    add.retain(|a| added.binary_search(a).is_err());
+                    del.extend(from_base);
+                    del.sort_unstable();
+                    return;
+                }
+            }
+            Repr::Sparse(_) => {}
+        }
+        let words = self.dense_mut();
+        for &i in ids {
+            let i = i as usize;
+            if let Some(w) = words.get_mut(i / 64) {
+                *w &= !(1u64 << (i % 64));
             }
         }
     }
@@ -425,6 +472,20 @@ impl ActionSet {
             o.dense_mut();
             return self.subtract(&o);
         }
+        if !matches!(self.repr, Repr::Sparse(_)) {
+            if let Repr::Sparse(theirs) = &o.repr {
+                // the ids of `o` the set holds, taken away (an overlay on shared words)
+                let hits: Vec<ActionId> = theirs
+                    .iter()
+                    .copied()
+                    .filter(|&a| self.contains(a))
+                    .collect();
+                if !hits.is_empty() {
+                    self.take_ids(&hits);
+                }
+                return;
+            }
+        }
         if let Repr::Overlay(..) = self.repr {
             if !o.words().any(|(i, w)| w & self.word(i) != 0) {
                 return;
@@ -468,7 +529,9 @@ impl ActionSet {
         match &self.repr {
             Repr::Sparse(ids) => sparse_word(ids, w),
             Repr::Dense(words) => words.get(w).copied().unwrap_or(0),
-            Repr::Overlay(base, extra) => base.get(w).copied().unwrap_or(0) | sparse_word(extra, w),
+            Repr::Overlay(base, add, del) => {
+                (base.get(w).copied().unwrap_or(0) & !sparse_word(del, w)) | sparse_word(add, w)
+            }
         }
     }
 
@@ -482,6 +545,17 @@ impl ActionSet {
     /// Whether every action of `self` is in `o`.
     pub fn is_subset(&self, o: &ActionSet) -> bool {
         match (&self.repr, &o.repr) {
+            // on the same shared words only the ids added and taken away are compared:
+            // (B + A1) - D1 is within (B + A2) - D2 when D2 is within D1 and the other
+            // holds every id of A1
+            (Repr::Overlay(b1, add1, del1), Repr::Overlay(b2, _, del2)) if Arc::ptr_eq(b1, b2) => {
+                del2.iter().all(|a| del1.binary_search(a).is_ok())
+                    && add1.iter().all(|&a| o.contains(a))
+            }
+            (Repr::Overlay(b1, add1, _), Repr::Dense(b2)) if Arc::ptr_eq(b1, b2) => {
+                add1.iter().all(|&a| o.contains(a))
+            }
+            (Repr::Dense(b1), Repr::Overlay(b2, _, del2)) if Arc::ptr_eq(b1, b2) => del2.is_empty(),
             (Repr::Overlay(..), _) | (Repr::Dense(_), Repr::Overlay(..)) => {
                 self.words().all(|(i, w)| w & !o.word(i) == 0)
             }
@@ -512,7 +586,9 @@ impl ActionSet {
         match &self.repr {
             Repr::Sparse(ids) => Words(WordsRepr::Sparse(ids)),
             Repr::Dense(words) => Words(WordsRepr::Dense(words.iter().enumerate())),
-            Repr::Overlay(base, extra) => Words(WordsRepr::Overlay(base.iter().enumerate(), extra)),
+            Repr::Overlay(base, add, del) => {
+                Words(WordsRepr::Overlay(base.iter().enumerate(), add, del))
+            }
         }
     }
 
@@ -621,8 +697,10 @@ pub struct Words<'a>(WordsRepr<'a>);
 enum WordsRepr<'a> {
     Sparse(&'a [ActionId]),
     Dense(std::iter::Enumerate<std::slice::Iter<'a, u64>>),
+    /// The shared words, the ids added, the ids taken away.
     Overlay(
         std::iter::Enumerate<std::slice::Iter<'a, u64>>,
+        &'a [ActionId],
         &'a [ActionId],
     ),
 }
@@ -645,15 +723,22 @@ impl Iterator for Words<'_> {
                 Some((first, word))
             }
             WordsRepr::Dense(it) => it.find(|(_, w)| **w != 0).map(|(i, w)| (i, *w)),
-            WordsRepr::Overlay(it, extra) => loop {
+            WordsRepr::Overlay(it, add, del) => loop {
                 let (i, w) = it.next()?;
                 let mut w = *w;
-                while let Some((&a, rest)) = extra.split_first() {
+                while let Some((&a, rest)) = add.split_first() {
                     if a as usize / 64 != i {
                         break;
                     }
                     w |= 1u64 << (a % 64);
-                    *extra = rest;
+                    *add = rest;
+                }
+                while let Some((&a, rest)) = del.split_first() {
+                    if a as usize / 64 != i {
+                        break;
+                    }
+                    w &= !(1u64 << (a % 64));
+                    *del = rest;
                 }
                 if w != 0 {
                     return Some((i, w));
@@ -728,9 +813,9 @@ mod tests {
         let mut b = few.clone();
         b.union_with(&wide);
         for s in [&a, &b] {
-            assert!(matches!(&s.repr, Repr::Overlay(base, extra)
+            assert!(matches!(&s.repr, Repr::Overlay(base, add, del)
                 if Arc::ptr_eq(base, match &kept.repr { Repr::Dense(w) => w, _ => unreachable!() })
-                    && extra == &[7, 950]));
+                    && add == &[7, 950] && del.is_empty()));
             assert_eq!(s.len(), 302);
             assert!(s.contains(7) && s.contains(950) && s.contains(250) && !s.contains(8));
             assert_eq!(s.bounds(), Some((7, 950)));
@@ -744,5 +829,39 @@ mod tests {
         assert!(!a.contains(250) && a.contains(7));
         assert_eq!(kept.len(), 300);
         assert!(kept.contains(250) && !kept.contains(7));
+    }
+
+    /// A few ids taken away from a shared set (every action but these: a `NotAction`)
+    /// keep sharing its words, and give ids back or add others within the same overlay.
+    #[test]
+    fn few_ids_taken_from_a_shared_set_make_an_overlay() {
+        let all = ActionSet::full(1000);
+        let mut not = all.clone();
+        not.subtract(&ActionSet::from_predicate(1000, |a| a == 3 || a == 500));
+        assert!(
+            matches!(&not.repr, Repr::Overlay(_, add, del) if add.is_empty() && del == &[3, 500])
+        );
+        assert_eq!(not.len(), 998);
+        assert!(!not.contains(3) && !not.contains(500) && not.contains(4));
+        assert_eq!(not.bounds(), Some((0, 999)));
+        assert_eq!(not.iter().count(), 998);
+        assert!(not.is_subset(&all) && !all.is_subset(&not));
+        let mut back = not.clone();
+        back.union_with(&ActionSet::single(1000, 3));
+        assert!(
+            matches!(&back.repr, Repr::Overlay(_, add, del) if add.is_empty() && del == &[500])
+        );
+        // overlays on the same words compare by what they add and take away
+        assert!(not.is_subset(&back) && !back.is_subset(&not));
+        let mut other = not.clone();
+        other.union_with(&ActionSet::single(1000, 3));
+        other.subtract(&ActionSet::single(1000, 7));
+        assert!(!not.is_subset(&other) && !other.is_subset(&not));
+        assert_eq!(other.len(), 998);
+        back.union_with(&ActionSet::single(1000, 500));
+        assert_eq!(back, all);
+        assert_eq!(all.len(), 1000);
+        // the complement of the overlay is the ids taken away
+        assert_eq!(not.complement().iter().collect::<Vec<_>>(), vec![3, 500]);
     }
 }

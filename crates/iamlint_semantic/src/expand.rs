@@ -94,20 +94,41 @@ pub fn statement_facts(semantic: &Semantic<'_>, st: &Statement) -> StatementFact
     if let Some(list) = &st.action {
         for t in &list.items {
             let item = expand_action(semantic, t);
-            match &item {
-                ActionItem::Expanded(set) => named.union_with(set),
-                ActionItem::Unresolved => unresolved = true,
-                _ => {}
+            if let ActionItem::Unresolved = &item {
+                unresolved = true;
             }
             action_items.push(item);
         }
     }
+    // The large expansions first, their union kept once for the run, then the few single
+    // actions on top of it (an overlay on the shared words): statements that combine the
+    // same wildcards with different single actions share one bitset instead of one each.
+    let expanded = || {
+        action_items.iter().filter_map(|i| match i {
+            ActionItem::Expanded(set) => Some(set),
+            _ => None,
+        })
+    };
+    let large = |s: &&ActionSet| s.len() > ActionSet::SPARSE_MAX;
+    for set in expanded().filter(large) {
+        named.union_with(set);
+    }
+    named = semantic.shared_set(named);
+    for set in expanded().filter(|s| !large(s)) {
+        named.union_with(set);
+    }
     let actions = match &st.action {
-        Some(ElementList { negated: true, .. }) => named.complement(),
+        // every action but the named ones: the full set (shared) with them taken away (an
+        // overlay when they are few)
+        Some(ElementList { negated: true, .. }) => {
+            let mut all = semantic.shared_set(ActionSet::full(n));
+            all.subtract(&named);
+            all
+        }
         _ => named,
     };
-    // (one copy of each large set for the run: a 10 MB policy of wildcard statements made
-    // one 2.8 KB set per statement)
+    // (the whole set kept once for the run as well: a union of several small items, a
+    // `NotAction`'s complement)
     let actions = semantic.shared_set(actions);
     let resource_items: Vec<ResourceItem> = st
         .resource

@@ -8,13 +8,19 @@ type Map<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
 
 /// Answers kept for one run ([`crate::Semantic`]): at most [`Memo::CAPACITY`] of them, so
 /// hostile input cannot grow it without end (later answers are computed each time).
-pub(crate) struct Memo<K, V>(Mutex<Map<K, V>>);
+pub(crate) struct Memo<K, V>(Mutex<Map<K, V>>, usize);
 
 impl<K: Hash + Eq, V: Clone> Memo<K, V> {
     pub(crate) const CAPACITY: usize = 1 << 16;
 
     pub(crate) fn new() -> Self {
-        Memo(Mutex::new(Map::default()))
+        Memo(Mutex::new(Map::default()), Self::CAPACITY)
+    }
+
+    /// A memo of at most `capacity` answers (for large answers: what a memo keeps, it
+    /// keeps for the run).
+    pub(crate) fn with_capacity(capacity: usize) -> Self {
+        Memo(Mutex::new(Map::default()), capacity)
     }
 
     pub(crate) fn get<Q>(&self, key: &Q) -> Option<V>
@@ -35,7 +41,7 @@ impl<K: Hash + Eq, V: Clone> Memo<K, V> {
         let Ok(mut m) = self.0.lock() else { return };
         if let Some(v) = m.get_mut(key) {
             change(v);
-        } else if m.len() < Self::CAPACITY {
+        } else if m.len() < self.1 {
             let mut v = V::default();
             change(&mut v);
             m.insert(key.to_owned(), v);
@@ -44,7 +50,7 @@ impl<K: Hash + Eq, V: Clone> Memo<K, V> {
 
     pub(crate) fn insert(&self, key: K, value: V) {
         if let Ok(mut m) = self.0.lock() {
-            if m.len() < Self::CAPACITY {
+            if m.len() < self.1 {
                 m.insert(key, value);
             }
         }

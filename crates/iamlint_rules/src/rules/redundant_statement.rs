@@ -156,7 +156,8 @@ fn covers(b: &Known<'_>, a: &Known<'_>) -> bool {
 /// exact necessary condition of [`covers`]: the statements without a condition and those
 /// with the same one; those whose actions hold its smallest action (statements of up to
 /// `NARROW` actions are listed per action, wider ones always), or in a large group its
-/// rarest action (`Rare`); those with a resource
+/// rarest action (`Rare`), or, for a statement lacking few actions, the statements
+/// lacking only actions it lacks; those with a resource
 /// pattern whose literal head begins the literal head of one of its resource patterns
 /// (`ArnPattern::covers` requires it). The candidates are visited in order, each once,
 /// after a one-word test of the action sets' signatures, so the covering statement
@@ -214,6 +215,42 @@ struct Index<'k> {
     by_head: HashMap<u64, Vec<usize>>,
     /// By action, for the actions few statements of a large group hold.
     rare: Option<Rare>,
+    /// Statements granting every action (of the catalog).
+    full: Vec<usize>,
+    /// Statements granting all but a few actions (a `NotAction`), by the smallest action
+    /// they lack. A statement covers another only if every action it lacks the other
+    /// lacks too: so for a statement lacking few actions, its candidates are the full
+    /// statements and those whose smallest missing action is one it lacks. (Statements
+    /// all but alike hold every action the rare-action list could use: 86,000 of them
+    /// were compared pairwise.)
+    by_missing: HashMap<iamlint_catalog::ActionId, Vec<usize>>,
+}
+
+/// The actions a set lacks when they are at most [`iamlint_catalog::ActionSet::SPARSE_MAX`].
+fn missing(set: &iamlint_catalog::ActionSet) -> Option<Vec<iamlint_catalog::ActionId>> {
+    let universe = set.universe();
+    let lacks = universe.checked_sub(set.len())?;
+    if lacks > iamlint_catalog::ActionSet::SPARSE_MAX {
+        return None;
+    }
+    let mut out = Vec::with_capacity(lacks);
+    let mut next = 0usize;
+    for (wi, w) in set.words() {
+        for a in next..(wi * 64).min(universe) {
+            out.push(a);
+        }
+        for_bits(wi, !w, |a| {
+            if a < universe {
+                out.push(a);
+            }
+        });
+        next = (wi + 1) * 64;
+    }
+    out.extend(next..universe);
+    out.into_iter()
+        .map(iamlint_catalog::ActionId::try_from)
+        .collect::<Result<Vec<_>, _>>()
+        .ok()
 }
 
 /// The actions held by at most [`Rare::MAX`] statements of a group, each with the
@@ -355,6 +392,8 @@ impl<'k> Index<'k> {
             } else {
                 None
             },
+            full: Vec::new(),
+            by_missing: HashMap::default(),
         };
         let mut heads: Vec<u64> = Vec::new();
         for &j in members {
@@ -369,6 +408,11 @@ impl<'k> Index<'k> {
                 }
             } else {
                 index.wide.push(j);
+                match missing(&b.g.actions).as_deref() {
+                    Some([]) => index.full.push(j),
+                    Some([first, ..]) => index.by_missing.entry(*first).or_default().push(j),
+                    None => {}
+                }
             }
             heads.clear();
             heads.extend(patterns(b.g).filter_map(|p| head_hashes(p.literal_head()).last()));
@@ -397,6 +441,15 @@ impl<'k> Index<'k> {
         if let Some(holders) = self.rare.as_ref().and_then(|r| r.candidates(a)) {
             if holders.len() < size(&best) {
                 best = vec![holders];
+            }
+        }
+        if a.g.actions.len() > NARROW {
+            if let Some(lacks) = missing(&a.g.actions) {
+                let mut lists: Vec<&[usize]> = vec![&self.full];
+                lists.extend(lacks.iter().map(|m| list(self.by_missing.get(m))));
+                if size(&lists) < size(&best) {
+                    best = lists;
+                }
             }
         }
         // A statement with resource patterns is covered only by one with, for each of
@@ -621,14 +674,25 @@ mod tests {
             "",
             r#", "Condition": {"Bool": {"aws:SecureTransport": "true"}}"#,
         ]);
-        (wide, singles, resource, condition).prop_map(|(wide, singles, resource, condition)| {
-            let mut actions = vec![format!("\"{wide}\"")];
-            actions.extend(singles.iter().map(|s| format!("\"{s}\"")));
-            format!(
-                r#"{{"Effect": "Allow", "Action": [{}], "Resource": "{resource}"{condition}}}"#,
-                actions.join(", ")
-            )
-        })
+        let negated = prop::bool::weighted(0.3);
+        (wide, singles, resource, condition, negated).prop_map(
+            |(wide, singles, resource, condition, negated)| {
+                // `NotAction` of the single actions: every action but a few
+                let (key, mut actions) = if negated {
+                    ("NotAction", Vec::new())
+                } else {
+                    ("Action", vec![format!("\"{wide}\"")])
+                };
+                actions.extend(singles.iter().map(|s| format!("\"{s}\"")));
+                if actions.is_empty() {
+                    actions.push("\"s3:GetObject\"".to_string());
+                }
+                format!(
+                    r#"{{"Effect": "Allow", "{key}": [{}], "Resource": "{resource}"{condition}}}"#,
+                    actions.join(", ")
+                )
+            },
+        )
     }
 
     fn known_of<'d>(doc: &'d iamlint_policy::Document, facts: &'d iamlint_semantic::DocumentFacts) -> Vec<Known<'d>> {
