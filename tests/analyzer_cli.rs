@@ -281,3 +281,90 @@ fn references_lists_the_builtins() {
             "builtin:parallelcluster/instance-slurm",
         ));
 }
+
+/// Summaries are written one by one as they are complete: several are a JSON array laid
+/// out exactly as serde_json's pretty printer lays out the whole (a trust policy's
+/// trustees joined to its role's summary), one is an object, and a file that cannot be
+/// read after some were written leaves well-formed JSON and exits with 2.
+#[test]
+fn summarize_json_streamed() {
+    let dir = tempfile::tempdir().unwrap();
+    let template = write(
+        &dir,
+        "roles.yaml",
+        r#"Resources:
+  First:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+            Principal: {Service: lambda.amazonaws.com}
+            Action: sts:AssumeRole
+      Policies:
+        - PolicyName: p
+          PolicyDocument:
+            Version: "2012-10-17"
+            Statement:
+              - Effect: Allow
+                Action: s3:GetObject
+                Resource: "*"
+  Second:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+            Principal: {Service: ec2.amazonaws.com}
+            Action: sts:AssumeRole
+      ManagedPolicyArns:
+        - arn:aws:iam::aws:policy/AmazonSQSFullAccess
+"#,
+    );
+    let policy = write(&dir, "p.json", WIDER);
+    let out = bin()
+        .args(["summarize", "--format", "json"])
+        .arg(&template)
+        .arg(&policy)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let v: Value = serde_json::from_str(&text).unwrap();
+    let all = v.as_array().unwrap();
+    assert_eq!(all.len(), 3, "{text}");
+    assert_eq!(
+        format!("{}\n", serde_json::to_string_pretty(&v).unwrap()),
+        text
+    );
+    assert!(all[0]["subject"].as_str().unwrap().contains("First"));
+    assert_eq!(all[0]["trusted"][0]["principal"], "lambda.amazonaws.com");
+    assert_eq!(all[1]["trusted"][0]["principal"], "ec2.amazonaws.com");
+    assert!(all[1]["policies"][0]
+        .as_str()
+        .unwrap()
+        .contains("AmazonSQSFullAccess"));
+    assert_eq!(all[2]["actions_granted"], 3);
+
+    let one = bin()
+        .args(["summarize", "--format", "json"])
+        .arg(&policy)
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&one.stdout).unwrap();
+    assert_eq!(v["actions_granted"], 3);
+
+    let bad = write(&dir, "bad.json", "{\"Version\": ");
+    let out = bin()
+        .args(["summarize", "--format", "json"])
+        .arg(&template)
+        .arg(&bad)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v.as_array().unwrap().len(), 2);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("bad.json"));
+}

@@ -19,7 +19,7 @@ mod tighten;
 pub use cond::Context;
 pub use diff::{diff, Described, Diff, Excess, Note, Witness};
 pub use glob::VarTable;
-pub use policy::{AnalyzeError, Policy, Stmt};
+pub use policy::{AnalyzeError, ManagedStatements, Policy, Stmt};
 pub use subjects::{principal_label, Analyzed, Subject, SubjectOf};
 pub use summarize::{
     granted_actions, summarize, summarize_with, Risk, RiskData, RiskSets, ServiceSummary, Summary,

@@ -209,21 +209,24 @@ impl Policy {
     /// What a principal ends up with: the statements of every identity policy it holds
     /// (its own, its groups', attached AWS managed ones: those point at their attachment),
     /// and its permissions boundary. `source` is the file that defines the principal.
+    /// `managed`: the AWS managed policies already converted in this run (an account
+    /// dump's thousands of roles attach the same few).
     pub fn from_principal(
         source: Arc<SourceFile>,
         syntax: SourceKind,
         p: &Principal<'_>,
         vars: &mut VarTable,
+        managed: &ManagedStatements,
     ) -> Policy {
         let mut statements = Vec::new();
         for (i, held) in p.facts.policies.iter().enumerate() {
             if let Some((doc, facts)) = held.document(p.file, p.documents) {
-                statements.extend(held_statements(i, held, doc, facts, vars));
+                statements.extend(held_statements(i, held, doc, facts, vars, managed));
             }
         }
         let boundary = p.facts.boundary.as_ref().and_then(|held| {
             let (doc, facts) = held.document(p.file, p.documents)?;
-            Some(held_statements(usize::MAX, held, doc, facts, vars))
+            Some(held_statements(usize::MAX, held, doc, facts, vars, managed))
         });
         Policy {
             source,
@@ -349,6 +352,36 @@ pub(crate) fn doc_statements(
     out
 }
 
+/// The AWS managed policies' statements converted so far, by policy name: a table of one
+/// run (or one file), never of the process. A policy whose conversion interned unknowns
+/// (policy variables) is converted anew each time, since its patterns name them by their
+/// ids in the caller's [`VarTable`].
+#[derive(Debug, Default)]
+pub struct ManagedStatements {
+    converted: std::sync::Mutex<std::collections::HashMap<String, Vec<Stmt>>>,
+}
+
+impl ManagedStatements {
+    fn statements(
+        &self,
+        name: &str,
+        doc: &Document,
+        facts: &DocumentFacts,
+        vars: &mut VarTable,
+    ) -> Vec<Stmt> {
+        let mut converted = self.converted.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(known) = converted.get(name) {
+            return known.clone();
+        }
+        let before = vars.len();
+        let out = doc_statements(0, doc, facts, vars);
+        if vars.len() == before {
+            converted.insert(name.to_string(), out.clone());
+        }
+        out
+    }
+}
+
 /// The statements of a policy a principal holds; an AWS managed policy's point at the
 /// attachment and say which policy they come from.
 fn held_statements(
@@ -357,13 +390,19 @@ fn held_statements(
     doc: &Document,
     facts: &DocumentFacts,
     vars: &mut VarTable,
+    managed: &ManagedStatements,
 ) -> Vec<Stmt> {
-    let mut out = doc_statements(di, doc, facts, vars);
-    if let (HeldSource::Managed(m), Some(at)) = (&held.source, &held.attachment) {
-        for s in &mut out {
+    let HeldSource::Managed(m) = &held.source else {
+        return doc_statements(di, doc, facts, vars);
+    };
+    let mut out = managed.statements(&m.name, doc, facts, vars);
+    let via = format!("the AWS managed policy `{}`", m.name);
+    for s in &mut out {
+        s.doc = di;
+        if let Some(at) = &held.attachment {
             s.span = at.span;
-            s.path = at.path.clone();
-            s.via = Some(format!("the AWS managed policy `{}`", m.name));
+            s.path.clone_from(&at.path);
+            s.via = Some(via.clone());
         }
     }
     out

@@ -6,7 +6,7 @@
 //! role.
 
 use crate::glob::VarTable;
-use crate::policy::Policy;
+use crate::policy::{ManagedStatements, Policy};
 use iamlint_policy::{PolicyFile, PolicyKind, PrincipalDef};
 use iamlint_semantic::principal::Principal;
 use iamlint_semantic::{DocumentFacts, PrincipalFacts, Semantic};
@@ -61,6 +61,8 @@ pub struct Analyzed<'s> {
     pub documents: Vec<DocumentFacts>,
     pub principals: Vec<PrincipalFacts>,
     semantic: &'s Semantic<'s>,
+    /// The AWS managed policies its principals hold, each converted once.
+    managed: ManagedStatements,
 }
 
 impl<'s> Analyzed<'s> {
@@ -79,6 +81,7 @@ impl<'s> Analyzed<'s> {
             documents,
             principals,
             semantic,
+            managed: ManagedStatements::default(),
         }
     }
 
@@ -156,6 +159,7 @@ impl<'s> Analyzed<'s> {
             self.file.syntax,
             &p,
             vars,
+            &self.managed,
         ))
     }
 

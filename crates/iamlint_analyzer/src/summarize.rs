@@ -131,9 +131,9 @@ impl Summary {
 
 /// The actions a set of statements (an identity policy, or a boundary) allows on some
 /// resource after its unconditional `Deny`s on every resource.
-fn net_actions(n: usize, statements: &[Stmt]) -> ActionSet {
+fn net_actions<'a>(n: usize, statements: impl Iterator<Item = &'a Stmt> + Clone) -> ActionSet {
     let mut denied = ActionSet::empty(n);
-    for s in statements {
+    for s in statements.clone() {
         let star = !s.not_resource && s.resources.iter().any(|p| p.text == "*");
         if s.effect == Effect::Deny
             && s.conditions.is_empty()
@@ -144,7 +144,7 @@ fn net_actions(n: usize, statements: &[Stmt]) -> ActionSet {
         }
     }
     let mut granted = ActionSet::empty(n);
-    for s in statements.iter().filter(|s| s.effect == Effect::Allow) {
+    for s in statements.filter(|s| s.effect == Effect::Allow) {
         granted.union_with(&s.actions);
     }
     granted.subtract(&denied);
@@ -194,15 +194,13 @@ fn trustees(statements: &[&Stmt]) -> Vec<TrusteeSummary> {
 /// boundary; trust statements grant nothing.
 pub fn granted_actions(catalog: &Catalog, policy: &Policy) -> ActionSet {
     let n = catalog.action_count();
-    let grants: Vec<Stmt> = policy
+    let grants = policy
         .statements
         .iter()
-        .filter(|s| s.kind != PolicyKind::Trust)
-        .cloned()
-        .collect();
-    let mut granted = net_actions(n, &grants);
+        .filter(|s| s.kind != PolicyKind::Trust);
+    let mut granted = net_actions(n, grants);
     if let Some(b) = &policy.boundary {
-        granted.intersect_with(&net_actions(n, b));
+        granted.intersect_with(&net_actions(n, b.iter()));
     }
     granted
 }
@@ -277,32 +275,27 @@ pub fn summarize_with(catalog: &Catalog, policy: &Policy, risks: &RiskSets) -> S
         .filter(|(_, ids, _)| ids.iter().all(|a| a.is_some_and(|a| granted.contains(a))))
         .map(|(label, _, set)| (label, set))
         .collect();
-    // the services the policy grants something of, from its actions (the catalog keeps a
+    // the granted actions by service, from one pass over them (the catalog keeps a
     // service's actions together): not every service of the catalog asked in turn
-    let mut granted_services = Vec::new();
+    let mut by_service: Vec<(_, ActionSet)> = Vec::new();
     for a in granted.iter() {
         let svc = catalog.action_service(a);
-        if granted_services.last() != Some(&svc) {
-            granted_services.push(svc);
+        match by_service.last_mut() {
+            Some((last, set)) if *last == svc => set.insert(a),
+            _ => by_service.push((svc, ActionSet::single(n, a))),
         }
     }
-    granted_services.sort_unstable(); // in the catalog's order, as before
-    granted_services.dedup();
+    by_service.sort_by_key(|(svc, _)| *svc); // in the catalog's order, as before
     let mut services = Vec::new();
-    for svc in granted_services {
-        let range = catalog.service_actions(svc);
-        let mut svc_set = ActionSet::empty(n);
-        svc_set.insert_range(range.clone());
-        svc_set.intersect_with(&granted);
-        if svc_set.is_empty() {
-            continue;
-        }
-        let mut levels: BTreeMap<String, usize> = BTreeMap::new();
+    for (svc, svc_set) in by_service {
+        let mut level_counts = [0usize; AccessLevel::ALL.len()];
         let mut risk = Vec::new();
         let mut risky = Vec::new();
         for a in svc_set.iter() {
             let level = catalog.access_level(a);
-            *levels.entry(level.as_str().to_string()).or_default() += 1;
+            if let Some(i) = AccessLevel::ALL.iter().position(|l| *l == level) {
+                level_counts[i] += 1;
+            }
             if level == AccessLevel::PermissionsManagement {
                 risk.push(Risk::PermissionsManagement);
                 risky.push(catalog.action_full_name(a));
@@ -319,11 +312,15 @@ pub fn summarize_with(catalog: &Catalog, policy: &Policy, risks: &RiskSets) -> S
                 risky.push(catalog.action_full_name(a));
             }
         }
+        let levels: BTreeMap<String, usize> = AccessLevel::ALL
+            .iter()
+            .zip(level_counts)
+            .filter(|(_, c)| *c > 0)
+            .map(|(l, c)| (l.as_str().to_string(), c))
+            .collect();
         let mut esc = Vec::new();
         for (name, set) in &paths {
-            let mut inter = (*set).clone();
-            inter.intersect_with(&svc_set);
-            if !inter.is_empty() {
+            if set.intersects(&svc_set) {
                 esc.push((*name).clone());
                 risk.push(Risk::PrivilegeEscalation);
             }
@@ -343,19 +340,18 @@ pub fn summarize_with(catalog: &Catalog, policy: &Policy, risks: &RiskSets) -> S
             .copied()
             .chain(policy.boundary.as_deref().unwrap_or(no_statements));
         for d in limits.filter(|d| d.effect == Effect::Deny) {
-            let mut inter = d.actions.clone();
-            inter.intersect_with(&svc_set);
-            if inter.is_empty() {
+            let common = d.actions.common_len(&svc_set);
+            if common == 0 {
                 continue;
             }
             let star = !d.not_resource && d.resources.iter().any(|p| p.text == "*");
             if star && d.conditions.is_empty() {
                 continue; // already taken away
             }
-            let what = if inter.len() == svc_set.len() {
+            let what = if common == svc_set.len() {
                 "these actions".to_string()
             } else {
-                format!("{} of these actions", inter.len())
+                format!("{common} of these actions")
             };
             let mut text = what;
             if !star {
@@ -383,9 +379,7 @@ pub fn summarize_with(catalog: &Catalog, policy: &Policy, risks: &RiskSets) -> S
             }
         }
         for s in grants.iter().filter(|s| s.effect == Effect::Allow) {
-            let mut inter = s.actions.clone();
-            inter.intersect_with(&svc_set);
-            if inter.is_empty() {
+            if !s.actions.intersects(&svc_set) {
                 continue;
             }
             if let Some(v) = &s.via {
@@ -421,7 +415,7 @@ pub fn summarize_with(catalog: &Catalog, policy: &Policy, risks: &RiskSets) -> S
             service: catalog.service_prefix(svc).to_string(),
             name: catalog.service_name(svc).to_string(),
             actions_granted: svc_set.len(),
-            actions_total: range.len(),
+            actions_total: catalog.service_actions(svc).len(),
             access_levels: levels,
             resources,
             conditions,

@@ -535,6 +535,28 @@ impl ActionSet {
         }
     }
 
+    /// How many actions `self` and `o` have in common (without building their
+    /// intersection).
+    pub fn common_len(&self, o: &ActionSet) -> usize {
+        match (&self.repr, &o.repr) {
+            (Repr::Sparse(ids), _) => ids.iter().filter(|&&a| o.contains(a)).count(),
+            (_, Repr::Sparse(ids)) => ids.iter().filter(|&&a| self.contains(a)).count(),
+            _ => self
+                .words()
+                .map(|(i, w)| (w & o.word(i)).count_ones() as usize)
+                .sum(),
+        }
+    }
+
+    /// Whether `self` and `o` have an action in common.
+    pub fn intersects(&self, o: &ActionSet) -> bool {
+        match (&self.repr, &o.repr) {
+            (Repr::Sparse(ids), _) => ids.iter().any(|&a| o.contains(a)),
+            (_, Repr::Sparse(ids)) => ids.iter().any(|&a| self.contains(a)),
+            _ => self.words().any(|(i, w)| w & o.word(i) != 0),
+        }
+    }
+
     /// Every action of the universe that is not in `self`.
     pub fn complement(&self) -> ActionSet {
         let mut out = ActionSet::full(self.universe);
@@ -863,5 +885,38 @@ mod tests {
         assert_eq!(all.len(), 1000);
         // the complement of the overlay is the ids taken away
         assert_eq!(not.complement().iter().collect::<Vec<_>>(), vec![3, 500]);
+    }
+
+    /// `common_len` and `intersects` agree with the size of the built intersection, for
+    /// every pair of representations (sparse, dense, overlay).
+    #[test]
+    fn common_len_is_the_intersections_size() {
+        let n = 1000;
+        let mut dense_a = ActionSet::empty(n);
+        dense_a.insert_range(100..400);
+        let mut dense_b = ActionSet::empty(n);
+        dense_b.insert_range(350..700);
+        let mut overlay = dense_a.clone();
+        overlay.union_with(&ActionSet::from_predicate(n, |a| a == 650 || a == 900));
+        let sparse = ActionSet::from_predicate(n, |a| a % 97 == 0);
+        let far = ActionSet::from_predicate(n, |a| a == 999);
+        let sets = [
+            &dense_a,
+            &dense_b,
+            &overlay,
+            &sparse,
+            &far,
+            &ActionSet::empty(n),
+        ];
+        for x in sets {
+            for y in sets {
+                let mut built = x.clone();
+                built.intersect_with(y);
+                assert_eq!(x.common_len(y), built.len());
+                assert_eq!(x.intersects(y), !built.is_empty());
+            }
+        }
+        assert_eq!(overlay.common_len(&dense_b), 51);
+        assert!(!dense_a.intersects(&far));
     }
 }

@@ -16,22 +16,6 @@ use iamlint_semantic::Semantic;
 use std::path::Path;
 use std::process::ExitCode;
 
-/// Write `text` to standard output. A reader that stops early (`| head`) is not an
-/// error.
-fn emit(text: &str) -> Result<(), String> {
-    use std::io::Write;
-    let mut stdout = std::io::stdout().lock();
-    match stdout
-        .write_all(text.as_bytes())
-        .and_then(|()| stdout.flush())
-    {
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-            Err(format!("cannot write the output: {e}"))
-        }
-        _ => Ok(()),
-    }
-}
-
 /// `1 action`, `1,234 actions`.
 fn plural(n: usize, one: &str, many: &str) -> String {
     let digits = n.to_string();
@@ -300,19 +284,20 @@ fn file_summaries(
     a: &Analyzed<'_>,
     principal: Option<&str>,
     risks: &iamlint_analyzer::RiskSets,
-) -> Result<Vec<Summary>, String> {
+    sink: &mut dyn FnMut(Summary),
+) -> Result<(), String> {
     let mut vars = VarTable::default();
-    let mut out: Vec<(Option<usize>, Summary)> = Vec::new();
-    // one subject at a time: an account dump's thousands of roles are summarized, not all
-    // held as policies first
+    // one subject at a time, each summary handed on when the next one starts: an account
+    // dump's thousands of roles are never held as policies or summaries all at once. The
+    // summary waiting is its principal's, so that the trust policy (the subject after it)
+    // can add who may assume the role.
+    let mut pending: Option<(Option<usize>, Summary)> = None;
     let mut add = |s: Subject| {
         let whole_file = matches!(s.of, SubjectOf::Document(d)
             if a.file.documents.get(d).is_some_and(|d| d.origin.path.is_empty()));
         if let SubjectOf::Trust(i) = s.of {
-            // who may assume the role goes with the role's permissions (summarized just
-            // before it)
-            let t = iamlint_analyzer::summarize_with(catalog, &s.policy, risks);
-            if let Some((_, owner)) = out.iter_mut().rev().find(|(p, _)| *p == Some(i)) {
+            if let Some((_, owner)) = pending.as_mut().filter(|(p, _)| *p == Some(i)) {
+                let t = iamlint_analyzer::summarize_with(catalog, &s.policy, risks);
                 owner.trusted = t.trusted;
                 owner.instance_profiles = s.instance_profiles;
                 return;
@@ -329,7 +314,9 @@ fn file_summaries(
         sum.policies = s.policies;
         sum.incomplete = s.incomplete;
         sum.instance_profiles = s.instance_profiles;
-        out.push((owner, sum));
+        if let Some((_, done)) = pending.replace((owner, sum)) {
+            sink(done);
+        }
     };
     match principal {
         Some(p) => {
@@ -339,7 +326,175 @@ fn file_summaries(
         }
         None => a.for_each_subject(&mut vars, &mut add),
     }
-    Ok(out.into_iter().map(|(_, s)| s).collect())
+    if let Some((_, done)) = pending {
+        sink(done);
+    }
+    Ok(())
+}
+
+/// Standard output for a stream of summaries: buffered, quiet on a closed pipe (a reader
+/// that stops early is not an error), any other write error kept for the end.
+struct SummaryOut {
+    w: std::io::BufWriter<std::io::StdoutLock<'static>>,
+    json: bool,
+    /// JSON: the first summary, held until a second one says the output is an array.
+    first: Option<Summary>,
+    written: usize,
+    error: Option<std::io::Error>,
+}
+
+/// serde_json's pretty layout (two spaces an indentation level), starting `level` levels
+/// in: a summary written as an element of the array, in the array's layout, straight
+/// into the output.
+struct PrettyAt {
+    level: usize,
+    has_value: bool,
+}
+
+impl PrettyAt {
+    fn indent<W: ?Sized + std::io::Write>(&self, w: &mut W) -> std::io::Result<()> {
+        for _ in 0..self.level {
+            w.write_all(b"  ")?;
+        }
+        Ok(())
+    }
+
+    fn open<W: ?Sized + std::io::Write>(&mut self, w: &mut W, c: &[u8]) -> std::io::Result<()> {
+        self.level += 1;
+        self.has_value = false;
+        w.write_all(c)
+    }
+
+    fn close<W: ?Sized + std::io::Write>(&mut self, w: &mut W, c: &[u8]) -> std::io::Result<()> {
+        self.level = self.level.saturating_sub(1);
+        if self.has_value {
+            w.write_all(b"\n")?;
+            self.indent(w)?;
+        }
+        w.write_all(c)
+    }
+
+    fn item<W: ?Sized + std::io::Write>(&self, w: &mut W, first: bool) -> std::io::Result<()> {
+        w.write_all(if first { b"\n" } else { b",\n" })?;
+        self.indent(w)
+    }
+}
+
+impl serde_json::ser::Formatter for PrettyAt {
+    fn begin_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.open(w, b"[")
+    }
+    fn end_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.close(w, b"]")
+    }
+    fn begin_array_value<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.item(w, first)
+    }
+    fn end_array_value<W: ?Sized + std::io::Write>(&mut self, _: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+    fn begin_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.open(w, b"{")
+    }
+    fn end_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.close(w, b"}")
+    }
+    fn begin_object_key<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.item(w, first)
+    }
+    fn begin_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        w.write_all(b": ")
+    }
+    fn end_object_value<W: ?Sized + std::io::Write>(&mut self, _: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+}
+
+impl SummaryOut {
+    fn new(json: bool) -> SummaryOut {
+        SummaryOut {
+            w: std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock()),
+            json,
+            first: None,
+            written: 0,
+            error: None,
+        }
+    }
+
+    fn put(&mut self, text: &str) {
+        use std::io::Write;
+        if self.error.is_none() {
+            if let Err(e) = self.w.write_all(text.as_bytes()) {
+                self.error = Some(e);
+            }
+        }
+    }
+
+    /// Write `s` as JSON, `level` indentation levels in.
+    fn put_json(&mut self, s: &Summary, level: usize) {
+        use serde::Serialize;
+        if self.error.is_some() {
+            return;
+        }
+        let formatter = PrettyAt {
+            level,
+            has_value: false,
+        };
+        let mut ser = serde_json::Serializer::with_formatter(&mut self.w, formatter);
+        if let Err(e) = s.serialize(&mut ser) {
+            self.error = Some(e.into());
+        }
+    }
+
+    fn summary(&mut self, s: Summary) {
+        if !self.json {
+            let mut text = String::new();
+            write_summary(&mut text, &s);
+            self.put(&text);
+            return;
+        }
+        self.written += 1;
+        if self.written == 1 {
+            self.first = Some(s);
+            return;
+        }
+        if let Some(first) = self.first.take() {
+            self.put("[\n  ");
+            self.put_json(&first, 1);
+        }
+        self.put(",\n  ");
+        self.put_json(&s, 1);
+    }
+
+    /// Close the output (the JSON array, or the one summary as an object).
+    fn finish(mut self) -> Result<(), String> {
+        use std::io::Write;
+        if self.json {
+            match self.first.take() {
+                Some(one) => self.put_json(&one, 0),
+                None if self.written == 0 => self.put("[]"),
+                None => self.put("\n]"),
+            }
+            self.put("\n");
+        }
+        let flushed = self.w.flush();
+        match self.error.take().map_or(flushed, Err) {
+            Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+                Err(format!("cannot write the output: {e}"))
+            }
+            _ => Ok(()),
+        }
+    }
 }
 
 /// `iamlint summarize [--principal NAME] POLICY...`.
@@ -352,29 +507,20 @@ pub fn summarize(
 ) -> Result<ExitCode, String> {
     let risks = iamlint_analyzer::RiskSets::new(catalog, &risk_data(&rule_data(catalog)));
     let semantic = &semantic(catalog);
-    let mut out = Vec::new();
+    // each summary is written as soon as it is complete (20 MB of JSON for an account
+    // dump of 5,000 roles is never held, nor are the summaries behind it)
+    let mut out = SummaryOut::new(json);
+    let mut result = Ok(());
     for path in paths {
-        let a = analyze(semantic, path, opts)?;
-        out.extend(file_summaries(catalog, &a, principal, &risks)?);
-    }
-    if json {
-        // serialized straight into the output (no `Value` tree of every summary first:
-        // most of the memory of an account dump's summary was that tree)
-        let mut text = match out.as_slice() {
-            [one] => serde_json::to_string_pretty(one),
-            all => serde_json::to_string_pretty(all),
+        result = analyze(semantic, path, opts)
+            .and_then(|a| file_summaries(catalog, &a, principal, &risks, &mut |s| out.summary(s)));
+        if result.is_err() {
+            break;
         }
-        .map_err(|e| e.to_string())?;
-        text.push('\n');
-        emit(&text)?;
-        return Ok(ExitCode::SUCCESS);
     }
-    let mut text = String::new();
-    for s in &out {
-        write_summary(&mut text, s);
-    }
-    emit(&text)?;
-    Ok(ExitCode::SUCCESS)
+    // what was written stays well-formed (a JSON array closed) before an error is told
+    out.finish()?;
+    result.map(|()| ExitCode::SUCCESS)
 }
 
 fn write_summary(out: &mut String, s: &Summary) {

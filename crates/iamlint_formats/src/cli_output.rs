@@ -139,6 +139,12 @@ pub(crate) fn extract(
         } else {
             format!("{prefix}.")
         },
+        principals: file
+            .principals
+            .iter()
+            .enumerate()
+            .map(|(i, p)| ((p.kind, p.id.clone()), i))
+            .collect(),
         file,
         policies: HashMap::new(),
     };
@@ -225,6 +231,9 @@ struct Cx<'a> {
     file: &'a mut PolicyFile,
     /// Customer managed policies of a dump: ARN → document index of the default version.
     policies: HashMap<String, usize>,
+    /// The principals of the file by kind and name (a dump of thousands of roles is not
+    /// searched from the start for each).
+    principals: HashMap<(PrincipalKind, String), usize>,
 }
 
 impl Cx<'_> {
@@ -233,12 +242,7 @@ impl Cx<'_> {
     }
 
     fn principal(&mut self, kind: PrincipalKind, name: &str, node: &Node, path: &str) -> usize {
-        if let Some(i) = self
-            .file
-            .principals
-            .iter()
-            .position(|p| p.kind == kind && p.id == name)
-        {
+        if let Some(&i) = self.principals.get(&(kind, name.to_string())) {
             return i;
         }
         let key = match kind {
@@ -261,7 +265,9 @@ impl Cx<'_> {
             instance_profiles: Vec::new(),
             outside: Vec::new(),
         });
-        self.file.principals.len() - 1
+        let i = self.file.principals.len() - 1;
+        self.principals.insert((kind, name.to_string()), i);
+        i
     }
 
     /// A policy document as the CLI prints it: an object, or a string (URL-encoded, or

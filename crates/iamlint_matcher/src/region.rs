@@ -45,6 +45,15 @@ impl VarTable {
         id
     }
 
+    /// How many unknowns are interned.
+    pub fn len(&self) -> usize {
+        self.info.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.info.is_empty()
+    }
+
     pub fn display(&self, id: u32) -> &str {
         self.info
             .get(id as usize)

@@ -115,8 +115,13 @@ impl Rule for ExceedsReference {
             reference.name()
         );
         let mut vars = reference.vars().clone();
-        let policy =
-            Policy::from_principal(cx.file.source.clone(), file.syntax, &cx.principal, &mut vars);
+        let policy = Policy::from_principal(
+            cx.file.source.clone(),
+            file.syntax,
+            &cx.principal,
+            &mut vars,
+            &iamlint_analyzer::ManagedStatements::default(),
+        );
         let diff = iamlint_analyzer::diff(cx.catalog(), &policy, against, &vars);
         for mut f in excess_findings(cx.catalog(), &diff, &help) {
             f.notes.push(format!(
