@@ -16,6 +16,7 @@ pub mod render;
 pub mod schema;
 pub mod since;
 pub mod template;
+pub mod tidy;
 
 pub use curated::Curated;
 pub use plan::{plan, plan_files, Need, Options, Plan, Remark, Why};
