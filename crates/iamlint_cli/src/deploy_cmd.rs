@@ -5,7 +5,7 @@ use crate::LoadArgs;
 use clap::ValueEnum;
 use iamlint_catalog::Catalog;
 use iamlint_deploy::plan::Plan;
-use iamlint_deploy::tidy::{tidy, Terms};
+use iamlint_deploy::tidy::{merge_same_resources, tidy, Terms};
 use iamlint_deploy::{render, Curated, Handler, Options, Schemas};
 use std::io::Write;
 use std::path::PathBuf;
@@ -251,7 +251,7 @@ pub fn deploy_policy(catalog: &Catalog, args: &DeployArgs) -> Result<ExitCode, S
         if additions.is_empty() {
             listing.push_str(&format!("nothing beyond what `{}` needs\n", old.display()));
         }
-        let stmts: Vec<render::Statement> = additions.into_iter().map(|a| a.statement).collect();
+        let stmts = merge_same_resources(additions.into_iter().map(|a| a.statement).collect());
         match args.format {
             DeployFormat::Text => listing,
             DeployFormat::Json => {

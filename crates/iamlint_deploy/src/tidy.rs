@@ -123,6 +123,26 @@ fn within(ex: &mut Expansions<'_>, actions: &[String]) -> Vec<String> {
     out
 }
 
+/// Statements on the same resources as one (the first's Sid, the actions of all, sorted,
+/// the needs of all): for statements written one per need (`deploy-policy --since`).
+pub fn merge_same_resources(stmts: Vec<Statement>) -> Vec<Statement> {
+    let mut out: Vec<Statement> = Vec::new();
+    for s in stmts {
+        match out.iter_mut().find(|o| o.resources == s.resources) {
+            Some(o) => {
+                o.actions.extend(s.actions);
+                o.actions.sort_by_key(|a| a.to_ascii_lowercase());
+                o.actions.dedup_by(|a, b| a.eq_ignore_ascii_case(b));
+                o.needs.extend(s.needs);
+                o.needs.sort_unstable();
+                o.needs.dedup();
+            }
+            None => out.push(s),
+        }
+    }
+    out
+}
+
 /// The statements without redundant actions and statements (see the module's comment).
 /// A statement that takes over an action of another also takes the needs of the other that
 /// name an action within it, so [`Statement::needs`] still lists every need a statement
@@ -227,4 +247,181 @@ pub fn tidy(catalog: &Catalog, plan: &Plan, stmts: Vec<Statement>, terms: Terms)
     }
     stmts.retain(|s| !s.actions.is_empty());
     stmts
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use crate::plan::{Need, Why};
+    use crate::Handler;
+
+    fn need(actions: &[&str], resources: Vec<Pat>) -> Need {
+        Need {
+            template: 0,
+            resource: None,
+            handler: Handler::Create,
+            actions: actions.iter().map(|a| (*a).to_string()).collect(),
+            resources,
+            why: Why::Own,
+        }
+    }
+
+    fn st(sid: &str, actions: &[&str], resources: Vec<Pat>, needs: Vec<usize>) -> Statement {
+        Statement {
+            sid: sid.into(),
+            actions: actions.iter().map(|a| (*a).to_string()).collect(),
+            resources,
+            needs,
+        }
+    }
+
+    fn plan(needs: Vec<Need>) -> Plan {
+        Plan {
+            templates: Vec::new(),
+            needs,
+            remarks: Vec::new(),
+        }
+    }
+
+    fn region_arn(rest: &str) -> Pat {
+        Pat(vec![
+            Seg::Lit("arn:".into()),
+            Seg::Pseudo(Pseudo::Partition),
+            Seg::Lit(":sqs:".into()),
+            Seg::Pseudo(Pseudo::Region),
+            Seg::Lit(format!(":*:{rest}")),
+        ])
+    }
+
+    #[test]
+    fn an_action_a_wildcard_of_its_statement_covers_goes() {
+        let catalog = Catalog::embedded();
+        let p = plan(Vec::new());
+        let s = st(
+            "A",
+            &[
+                "autoscaling:DescribeLifecycleHooks",
+                "AUTOSCALING:describe*",
+                "autoscaling:Describe*",
+                "autoscaling:CreateAutoScalingGroup",
+            ],
+            vec![Pat::any()],
+            Vec::new(),
+        );
+        let out = tidy(&catalog, &p, vec![s], Terms::Json);
+        // of two equivalent patterns (case aside) the first stays
+        assert_eq!(
+            out[0].actions,
+            [
+                "AUTOSCALING:describe*",
+                "autoscaling:CreateAutoScalingGroup"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_statement_another_covers_goes_with_its_needs() {
+        let catalog = Catalog::embedded();
+        let p = plan(vec![
+            need(&["sqs:GetQueueAttributes"], vec![region_arn("q")]),
+            need(&["sqs:Get*", "sqs:CreateQueue"], vec![Pat::any()]),
+        ]);
+        let narrow = st(
+            "Queue",
+            &["sqs:GetQueueAttributes"],
+            vec![region_arn("q")],
+            vec![0],
+        );
+        let wide = st(
+            "Wide",
+            &["sqs:Get*", "sqs:CreateQueue"],
+            vec![Pat::any()],
+            vec![1],
+        );
+        let out = tidy(&catalog, &p, vec![narrow, wide], Terms::Template);
+        assert_eq!(out.len(), 1);
+        assert_eq!(out[0].sid, "Wide");
+        assert_eq!(out[0].needs, [0, 1]);
+    }
+
+    #[test]
+    fn of_two_equal_grants_one_stays() {
+        let catalog = Catalog::embedded();
+        let p = plan(vec![
+            need(&["sqs:CreateQueue", "sqs:TagQueue"], vec![region_arn("q")]),
+            need(&["sqs:CreateQueue"], vec![region_arn("q")]),
+        ]);
+        let a = st(
+            "A",
+            &["sqs:CreateQueue", "sqs:TagQueue"],
+            vec![region_arn("q")],
+            vec![0],
+        );
+        let b = st("B", &["sqs:CreateQueue"], vec![region_arn("q")], vec![1]);
+        let out = tidy(&catalog, &p, vec![a, b], Terms::Json);
+        let kept: Vec<(&str, Vec<&str>)> = out
+            .iter()
+            .map(|s| {
+                (
+                    s.sid.as_str(),
+                    s.actions.iter().map(String::as_str).collect(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            kept,
+            [("A", vec!["sqs:TagQueue"]), ("B", vec!["sqs:CreateQueue"])]
+        );
+        assert_eq!(out[1].needs, [0, 1]);
+    }
+
+    /// The JSON policy writes the partition and region `*`, the role template
+    /// `${AWS::Partition}` and `${AWS::Region}`: a statement on the template's queue covers
+    /// one on a fixed partition's queue in JSON only; the stack name is opaque in both.
+    #[test]
+    fn resources_compare_in_the_terms_of_the_output() {
+        let catalog = Catalog::embedded();
+        let p = plan(Vec::new());
+        let action = &["sqs:CreateQueue"];
+        let fixed = st(
+            "Fixed",
+            action,
+            vec![Pat::lit("arn:aws:sqs:*:*:q")],
+            Vec::new(),
+        );
+        let open = st("Open", action, vec![region_arn("q")], Vec::new());
+        let stack = st(
+            "Stack",
+            action,
+            vec![Pat(vec![
+                Seg::Lit("arn:aws:sqs:*:*:".into()),
+                Seg::Pseudo(Pseudo::StackName),
+                Seg::Lit("-q".into()),
+            ])],
+            Vec::new(),
+        );
+        let sids = |v: Vec<Statement>| v.into_iter().map(|s| s.sid).collect::<Vec<_>>();
+        let all = vec![fixed, open, stack];
+        assert_eq!(
+            sids(tidy(&catalog, &p, all.clone(), Terms::Json)),
+            ["Open", "Stack"]
+        );
+        assert_eq!(
+            sids(tidy(&catalog, &p, all.clone(), Terms::Template)),
+            ["Fixed", "Open", "Stack"]
+        );
+        // a `*` that ends a segment covers an open value, in both terms
+        let wide = st(
+            "Wide",
+            action,
+            vec![Pat::lit("arn:*:sqs:*:*:*")],
+            Vec::new(),
+        );
+        for terms in [Terms::Json, Terms::Template] {
+            let mut v = all.clone();
+            v.push(wide.clone());
+            assert_eq!(sids(tidy(&catalog, &p, v, terms)), ["Wide"]);
+        }
+    }
 }
