@@ -5,6 +5,7 @@ use crate::LoadArgs;
 use clap::ValueEnum;
 use iamlint_catalog::Catalog;
 use iamlint_deploy::plan::Plan;
+use iamlint_deploy::tidy::{merge_same_resources, tidy, Terms};
 use iamlint_deploy::{render, Curated, Handler, Options, Schemas};
 use std::io::Write;
 use std::path::PathBuf;
@@ -40,6 +41,10 @@ pub struct DeployArgs {
     /// Print only what the templates need beyond this older release's template
     #[arg(long, value_name = "OLD_TEMPLATE")]
     pub since: Option<PathBuf>,
+    /// Write the JSON policy as `policy-1.json`, `policy-2.json`, ... in this directory,
+    /// each within the managed-policy quota (for a policy too large for one)
+    #[arg(long, value_name = "DIR")]
+    pub output_dir: Option<PathBuf>,
     #[command(flatten)]
     pub load: LoadArgs,
 }
@@ -142,8 +147,71 @@ fn description(args: &DeployArgs, plan: &Plan) -> String {
     d
 }
 
+/// The JSON policy: one document for stdout (empty text when `--output-dir` wrote the
+/// documents); a policy over the managed-policy quota is refused without `--output-dir`,
+/// never written as a policy `iamlint check` rejects.
+fn json_output(
+    args: &DeployArgs,
+    plan: &Plan,
+    stmts: Vec<render::Statement>,
+) -> Result<String, String> {
+    let quota = render::MANAGED_POLICY_QUOTA;
+    let Some(dir) = &args.output_dir else {
+        let size = render::policy_size(&stmts);
+        if size > quota {
+            let n = render::chunks(plan, &stmts).len();
+            return Err(format!(
+                "the policy is {} characters without whitespace, over the {}-character quota of a managed policy, so IAM would reject it: `--output-dir DIR` writes it as {n} policies that each fit, `--format cloudformation` as a role template with {n} managed policies",
+                thousands(size),
+                thousands(quota)
+            ));
+        }
+        return Ok(render::policy_json(&stmts));
+    };
+    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create `{}`: {e}", dir.display()))?;
+    let chunks = if stmts.is_empty() {
+        vec![Vec::new()]
+    } else {
+        render::chunks(plan, &stmts)
+    };
+    let mut written = Vec::new();
+    for (i, chunk) in chunks.iter().enumerate() {
+        let path = dir.join(format!("policy-{}.json", i + 1));
+        std::fs::write(&path, render::policy_json(chunk))
+            .map_err(|e| format!("cannot write `{}`: {e}", path.display()))?;
+        written.push(format!(
+            "{} ({} characters)",
+            path.display(),
+            thousands(render::policy_size(chunk))
+        ));
+    }
+    eprintln!(
+        "wrote {} polic{} (the managed-policy quota is {} characters): {}",
+        written.len(),
+        if written.len() == 1 { "y" } else { "ies" },
+        thousands(quota),
+        written.join(", ")
+    );
+    Ok(String::new())
+}
+
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 pub fn deploy_policy(catalog: &Catalog, args: &DeployArgs) -> Result<ExitCode, String> {
     let opts = options(args)?;
+    if args.output_dir.is_some() && args.format != DeployFormat::Json {
+        return Err("`--output-dir` writes JSON policies: it goes with `--format json`".into());
+    }
     let schemas = Schemas::embedded();
     let curated = Curated::embedded()?;
     let plan = iamlint_deploy::plan_files(catalog, &schemas, &curated, &args.templates, &opts)
@@ -183,15 +251,16 @@ pub fn deploy_policy(catalog: &Catalog, args: &DeployArgs) -> Result<ExitCode, S
         if additions.is_empty() {
             listing.push_str(&format!("nothing beyond what `{}` needs\n", old.display()));
         }
-        let stmts: Vec<render::Statement> = additions.into_iter().map(|a| a.statement).collect();
+        let stmts = merge_same_resources(additions.into_iter().map(|a| a.statement).collect());
         match args.format {
             DeployFormat::Text => listing,
             DeployFormat::Json => {
                 eprint!("{listing}");
-                render::policy_json(&stmts)
+                json_output(args, &plan, tidy(catalog, &plan, stmts, Terms::Json))?
             }
             DeployFormat::Cloudformation => {
                 eprint!("{listing}");
+                let stmts = tidy(catalog, &plan, stmts, Terms::Template);
                 render::role_template(
                     &plan,
                     &stmts,
@@ -212,16 +281,10 @@ pub fn deploy_policy(catalog: &Catalog, args: &DeployArgs) -> Result<ExitCode, S
         let stmts = render::statements(&plan, false);
         match args.format {
             DeployFormat::Json => {
-                let size = render::policy_size(&stmts);
-                if size > render::MANAGED_POLICY_QUOTA {
-                    eprintln!(
-                        "note: the policy is {size} characters, over the {} of a managed policy: `--format cloudformation` splits it into managed policies that fit",
-                        render::MANAGED_POLICY_QUOTA
-                    );
-                }
-                render::policy_json(&stmts)
+                json_output(args, &plan, tidy(catalog, &plan, stmts, Terms::Json))?
             }
             DeployFormat::Cloudformation => {
+                let stmts = tidy(catalog, &plan, stmts, Terms::Template);
                 render::role_template(&plan, &stmts, &description(args, &plan))
             }
             DeployFormat::Text => text_report(&plan),

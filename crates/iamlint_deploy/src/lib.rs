@@ -4,8 +4,9 @@
 //! resource provider schemas' handler permissions ([`schema`], imported at development
 //! time by [`import`]) and curated facts ([`curated`]); and whether a deployment role grants
 //! exactly that ([`check`]). The steps: [`template`] reads a template and resolves its
-//! values to ARN patterns, [`plan`] lists what each resource's handlers need, [`render`]
-//! writes the policy. docs/deployment-role.md explains the model, its sources and its
+//! values to ARN patterns, [`plan`] lists what each resource's handlers need, [`tidy`]
+//! drops what other grants of the policy already make, [`render`] writes the policy (split
+//! into documents within the managed-policy quota where it must be). docs/deployment-role.md explains the model, its sources and its
 //! limits.
 
 pub mod check;
@@ -16,6 +17,7 @@ pub mod render;
 pub mod schema;
 pub mod since;
 pub mod template;
+pub mod tidy;
 
 pub use curated::Curated;
 pub use plan::{plan, plan_files, Need, Options, Plan, Remark, Why};

@@ -188,37 +188,146 @@ fn json_statement(s: &Statement) -> Value {
 
 /// The statements as one JSON policy document.
 pub fn policy_json(stmts: &[Statement]) -> String {
-    let doc = json!({
-        "Version": "2012-10-17",
-        "Statement": stmts.iter().map(json_statement).collect::<Vec<_>>(),
-    });
-    let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
+    let mut s = serde_json::to_string_pretty(&document(stmts)).unwrap_or_default();
     s.push('\n');
     s
 }
 
-/// Characters IAM counts for a policy (whitespace outside strings is not counted).
+/// Characters IAM counts for a policy, as `iamlint check` (`policy-too-large`) counts them:
+/// the compact JSON without whitespace (`"` and `\\` escaped count 2, other control
+/// characters 6). Placeholders (`<StackName>`) count as written, where the rule, reading
+/// them as unknowns, counts nothing: this count is never below the rule's.
 pub fn policy_size(stmts: &[Statement]) -> usize {
-    let doc = json!({
-        "Version": "2012-10-17",
-        "Statement": stmts.iter().map(json_statement).collect::<Vec<_>>(),
-    });
-    serde_json::to_string(&doc).map_or(0, |s| s.len())
+    json_size(&document(stmts))
 }
 
-/// The statements split into groups that each fit a managed policy.
-pub fn chunks(stmts: &[Statement]) -> Vec<Vec<Statement>> {
+fn document(stmts: &[Statement]) -> Value {
+    json!({
+        "Version": "2012-10-17",
+        "Statement": stmts.iter().map(json_statement).collect::<Vec<_>>(),
+    })
+}
+
+/// The size of a statement in a policy (without the comma between statements).
+pub fn statement_size(s: &Statement) -> usize {
+    json_size(&json_statement(s))
+}
+
+fn json_size(v: &Value) -> usize {
+    match v {
+        Value::Null | Value::Bool(true) => 4,
+        Value::Bool(false) => 5,
+        Value::Number(n) => n.to_string().len(),
+        Value::String(s) => 2 + json_chars(s),
+        Value::Array(items) => {
+            2 + items.iter().map(json_size).sum::<usize>() + items.len().saturating_sub(1)
+        }
+        Value::Object(members) => {
+            2 + members
+                .iter()
+                .map(|(k, v)| 3 + json_chars(k) + json_size(v))
+                .sum::<usize>()
+                + members.len().saturating_sub(1)
+        }
+    }
+}
+
+/// The characters of a JSON string's content, escaped, whitespace left out.
+fn json_chars(s: &str) -> usize {
+    s.chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| match c {
+            '"' | '\\' => 2,
+            c if (c as u32) < 0x20 => 6,
+            _ => 1,
+        })
+        .sum()
+}
+
+/// A statement over `budget` characters split by its actions into statements that fit
+/// (`SidPart1`, `SidPart2`, ...). Each part keeps the needs it grants an action of (all of
+/// the statement's, for a part that grants none of a need's actions as named).
+fn split_statement(plan: &Plan, s: &Statement, budget: usize) -> Vec<Statement> {
+    if statement_size(s) <= budget || s.actions.len() < 2 {
+        return vec![s.clone()];
+    }
+    let empty = Statement {
+        actions: Vec::new(),
+        ..s.clone()
+    };
+    let base = statement_size(&empty);
+    let mut parts: Vec<Vec<String>> = Vec::new();
+    let mut cur: Vec<String> = Vec::new();
+    let mut size = base;
+    for a in &s.actions {
+        let n = 2 + json_chars(a) + 1;
+        if !cur.is_empty() && size + n > budget {
+            parts.push(std::mem::take(&mut cur));
+            size = base;
+        }
+        size += n;
+        cur.push(a.clone());
+    }
+    if !cur.is_empty() {
+        parts.push(cur);
+    }
+    let count = parts.len();
+    parts
+        .into_iter()
+        .enumerate()
+        .map(|(k, actions)| {
+            let patterns: Vec<iamlint_matcher::ActionPattern> = actions
+                .iter()
+                .filter_map(|a| iamlint_matcher::ActionPattern::parse(a).ok())
+                .collect();
+            let mut needs: Vec<usize> = s
+                .needs
+                .iter()
+                .copied()
+                .filter(|&i| {
+                    plan.needs.get(i).is_some_and(|n| {
+                        n.actions.iter().any(|na| {
+                            iamlint_matcher::ActionPattern::parse(na)
+                                .is_ok_and(|q| patterns.iter().any(|p| p.covers(&q)))
+                        })
+                    })
+                })
+                .collect();
+            if needs.is_empty() {
+                needs.clone_from(&s.needs);
+            }
+            Statement {
+                sid: if count > 1 {
+                    format!("{}Part{}", s.sid, k + 1)
+                } else {
+                    s.sid.clone()
+                },
+                actions,
+                resources: s.resources.clone(),
+                needs,
+            }
+        })
+        .collect()
+}
+
+/// The statements split into groups that each fit a managed policy: filled up to
+/// 5,000 characters as [`policy_size`] counts them, which leaves room for the wrapper and
+/// for the values CloudFormation (or the user, for a placeholder) puts in place of open
+/// values. A statement too large for one group is split by its actions.
+pub fn chunks(plan: &Plan, stmts: &[Statement]) -> Vec<Vec<Statement>> {
+    let wrapper = policy_size(&[]);
+    let budget = CHUNK - wrapper;
     let mut out: Vec<Vec<Statement>> = Vec::new();
     let mut cur: Vec<Statement> = Vec::new();
     let mut size = 0;
-    for s in stmts {
-        let n = serde_json::to_string(&json_statement(s)).map_or(0, |x| x.len()) + 1;
-        if !cur.is_empty() && size + n > CHUNK {
+    for s in stmts.iter().flat_map(|s| split_statement(plan, s, budget)) {
+        let n = statement_size(&s) + 1;
+        if !cur.is_empty() && size + n > budget {
             out.push(std::mem::take(&mut cur));
             size = 0;
         }
         size += n;
-        cur.push(s.clone());
+        cur.push(s);
     }
     if !cur.is_empty() {
         out.push(cur);
@@ -280,7 +389,7 @@ pub fn role_template(plan: &Plan, stmts: &[Statement], description: &str) -> Str
         "      AssumeRolePolicyDocument:\n        Version: \"2012-10-17\"\n        Statement:\n",
     );
     y.push_str("          - Effect: Allow\n            Principal:\n              AWS: !Ref DeployerPrincipalArn\n            Action: sts:AssumeRole\n");
-    for (i, chunk) in chunks(stmts).iter().enumerate() {
+    for (i, chunk) in chunks(plan, stmts).iter().enumerate() {
         y.push_str(&format!(
             "  DeploymentPolicy{}:\n    Type: AWS::IAM::ManagedPolicy\n    Properties:\n      Roles:\n        - !Ref DeploymentRole\n      PolicyDocument:\n        Version: \"2012-10-17\"\n        Statement:\n",
             i + 1
@@ -288,7 +397,6 @@ pub fn role_template(plan: &Plan, stmts: &[Statement], description: &str) -> Str
         y.push_str(&role_template_statements(chunk));
     }
     y.push_str("Outputs:\n  RoleArn:\n    Value: !GetAtt DeploymentRole.Arn\n");
-    let _ = plan;
     y
 }
 

@@ -613,6 +613,51 @@ mod tests {
         assert_eq!(size.chars, full.len());
     }
 
+    /// `iamlint deploy-policy` splits and refuses policies by its own count
+    /// (`iamlint_deploy::render::policy_size`): it is this rule's count, placeholders
+    /// (`<StackName>`, unknown here) aside, which it counts as written.
+    #[test]
+    fn deploy_policy_counts_as_this_rule() {
+        use iamlint_deploy::render::{policy_json, policy_size, Statement};
+        use iamlint_deploy::template::{Pat, Pseudo, Seg};
+        let st = |sid: &str, actions: &[&str], resources: Vec<Pat>| Statement {
+            sid: sid.into(),
+            actions: actions.iter().map(|a| (*a).to_string()).collect(),
+            resources,
+            needs: Vec::new(),
+        };
+        let literal = vec![
+            st("One", &["s3:GetObject"], vec![Pat::lit("arn:aws:s3:::b/*")]),
+            st(
+                "Quoted\"Sid",
+                &["sqs:SendMessage", "sqs:Get*"],
+                vec![Pat::lit("arn:aws:sqs:us-east-1:1:a q\\"), Pat::any()],
+            ),
+        ];
+        let text = policy_json(&literal);
+        let file = load_text("p.json", &text, &LoadOptions::default());
+        let size = document_size(file.documents.first().unwrap());
+        assert!(!size.unresolved);
+        assert_eq!(size.chars, policy_size(&literal));
+        // a placeholder: the rule's count is a lower bound, the generator's is not below it
+        let open = vec![st(
+            "Stack",
+            &["cloudformation:CreateStack"],
+            vec![Pat(vec![
+                Seg::Lit("arn:".into()),
+                Seg::Pseudo(Pseudo::Partition),
+                Seg::Lit(":cloudformation:*:*:stack/".into()),
+                Seg::Pseudo(Pseudo::StackName),
+                Seg::Lit("/*".into()),
+            ])],
+        )];
+        let text = policy_json(&open);
+        let file = load_text("p.json", &text, &LoadOptions::default());
+        let size = document_size(file.documents.first().unwrap());
+        assert!(size.unresolved);
+        assert_eq!(size.chars + "<StackName>".len(), policy_size(&open));
+    }
+
     #[test]
     fn quotas_follow_the_origin() {
         let y = "Resources:\n  R:\n    Type: AWS::IAM::Role\n    Properties:\n      AssumeRolePolicyDocument:\n        Statement:\n          - Effect: Allow\n            Principal: {Service: ec2.amazonaws.com}\n            Action: sts:AssumeRole\n      Policies:\n        - PolicyName: p\n          PolicyDocument:\n            Statement:\n              - Effect: Allow\n                Action: s3:GetObject\n                Resource: \"*\"\n";
